@@ -1,0 +1,50 @@
+/**
+ * Live anchoring: moves annotations as the text is edited, one change at a time.
+ *
+ * Rules (a researcher's expectations when typing around a coded passage):
+ * - typing just before or just after a segment does not extend it;
+ * - typing or replacing text inside a segment grows or shrinks it;
+ * - a change that removes the whole segment makes it an orphan (kept, with its quote), never a
+ *   zero-length ghost.
+ */
+import type { Annotation } from '../model/annotation';
+
+/** One text change in code points over normalised text: `removed` units at `offset` replaced by `inserted` units. */
+export interface TextChange {
+  offset: number;
+  removed: number;
+  inserted: number;
+}
+
+/**
+ * Applies one change to every annotation, in place. Returns the annotations that the change
+ * orphaned (their whole text was removed); they keep their quote and lose their position.
+ * Cost is one pass of arithmetic over the annotations.
+ */
+export function applyChange(annotations: readonly Annotation[], change: TextChange): Annotation[] {
+  const { offset: a, removed: r, inserted: n } = change;
+  const removedEnd = a + r;
+  const delta = n - r;
+  const orphaned: Annotation[] = [];
+  for (const ann of annotations) {
+    const s = ann.start;
+    const e = ann.end;
+    if (s === undefined || e === undefined) continue;
+    if (e <= a) continue; // ends at or before the change: typing just after a segment does not extend it
+    if (r > 0 && s >= a && e <= removedEnd) {
+      // The whole segment was removed: keep it as an orphan with its last quote.
+      ann.start = undefined;
+      ann.end = undefined;
+      orphaned.push(ann);
+      continue;
+    }
+    // Start: before the change stays; at or after the removed range shifts; inside the removed range
+    // moves to the change's start, so a replacement of the segment's first words stays in it.
+    const ns = s < a ? s : s >= removedEnd ? s + delta : a;
+    // End (after the change's start here): after the removed range it shifts; inside the removed
+    // range it takes in what was typed in its place.
+    ann.start = ns;
+    ann.end = e > removedEnd ? e + delta : a + n;
+  }
+  return orphaned;
+}

@@ -1,0 +1,117 @@
+/**
+ * Reading JSON files that people edit and merge by hand: a fast path with JSON.parse, and on
+ * failure a second pass with jsonc-parser (the parser VS Code itself uses) to say on which line
+ * the problem is. Git conflict markers get a message of their own.
+ */
+import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type { ErrorObject } from 'ajv';
+import type { Problem } from './problems';
+
+/** 1-based line and column of a UTF-16 offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+const CONFLICT = /^(<{7}|={7}|>{7}|\|{7})(?: |$)/m;
+
+export type JsonResult = { ok: true; value: unknown } | { ok: false; problem: Problem };
+
+/** Parses a JSON file, or says what is wrong and where. */
+export function parseJsonFile(text: string, file: string): JsonResult {
+  const conflict = CONFLICT.exec(text);
+  if (conflict) {
+    const { line } = lineColumn(text, conflict.index);
+    return {
+      ok: false,
+      problem: {
+        file,
+        line,
+        column: 1,
+        severity: 'error',
+        message:
+          'This file contains unresolved git merge conflict markers (<<<<<<<, =======, >>>>>>>). ' +
+          'Resolve the conflict (keep the coding you want from both sides) and save the file; until then it is left untouched.',
+      },
+    };
+  }
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return { ok: true, value: JSON.parse(body) };
+  } catch {
+    const errors: ParseError[] = [];
+    parseJsonc(body, errors, { allowTrailingComma: false, disallowComments: true });
+    const first = errors[0];
+    const where = first ? lineColumn(body, first.offset) : { line: 1, column: 1 };
+    const what = first ? describeParseError(printParseErrorCode(first.error)) : 'it is not valid JSON';
+    return {
+      ok: false,
+      problem: { file, ...where, severity: 'error', message: `This file is not valid JSON: ${what}. It is left untouched until fixed.` },
+    };
+  }
+}
+
+function describeParseError(code: string): string {
+  const words: Record<string, string> = {
+    InvalidSymbol: 'an unexpected character',
+    InvalidNumberFormat: 'a malformed number',
+    PropertyNameExpected: 'a property name was expected (a stray comma?)',
+    ValueExpected: 'a value was expected (a stray comma?)',
+    ColonExpected: 'a colon was expected',
+    CommaExpected: 'a comma was expected',
+    CloseBraceExpected: 'a closing } was expected',
+    CloseBracketExpected: 'a closing ] was expected',
+    EndOfFileExpected: 'unexpected text after the end',
+    InvalidCommentToken: 'comments are not allowed',
+    UnexpectedEndOfComment: 'an unfinished comment',
+    UnexpectedEndOfString: 'an unfinished string (a missing ")',
+    UnexpectedEndOfNumber: 'an unfinished number',
+    InvalidUnicode: 'an invalid \\u escape',
+    InvalidEscapeCharacter: 'an invalid escape (\\)',
+    InvalidCharacter: 'an invalid character in a string',
+  };
+  return words[code] ?? code;
+}
+
+/** Line and column of the value at a JSON Pointer such as "/items/3/target", when it exists. */
+export function locatePointer(text: string, pointer: string): { line: number; column: number } | undefined {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const root = parseTree(body);
+  if (!root) return undefined;
+  const path = pointer
+    .split('/')
+    .slice(1)
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
+  // Walk up until a node exists (a missing property is reported at its parent).
+  for (let n = path.length; n >= 0; n--) {
+    const node = findNodeAtLocation(root, path.slice(0, n));
+    if (node) return lineColumn(body, node.offset);
+  }
+  return undefined;
+}
+
+/** Turns JSON Schema errors into problems with lines, most specific first, one per place. */
+export function schemaProblems(errors: readonly ErrorObject[], text: string, file: string, describe: (pointer: string) => string): Problem[] {
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  for (const e of errors) {
+    // oneOf/anyOf summaries repeat what the branch errors say.
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') continue;
+    let message = e.message ?? 'is not valid';
+    if (e.keyword === 'additionalProperties') message = `has an unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    else if (e.keyword === 'required') message = `is missing "${(e.params as { missingProperty: string }).missingProperty}"`;
+    else if (e.keyword === 'enum' || e.keyword === 'const') message = `${message}${e.params ? `: ${JSON.stringify((e.params as { allowedValues?: unknown; allowedValue?: unknown }).allowedValues ?? (e.params as { allowedValue?: unknown }).allowedValue)}` : ''}`;
+    const key = `${e.instancePath}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const where = locatePointer(text, e.instancePath);
+    out.push({ file, ...where, severity: 'error', message: `${describe(e.instancePath)} ${message}.` });
+  }
+  return out;
+}

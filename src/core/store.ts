@@ -1,0 +1,48 @@
+/**
+ * The small file-store interface through which the core reads and writes. Paths are relative to
+ * the workspace folder, with forward slashes. The extension implements it over VS Code's
+ * `workspace.fs` (so it works in the browser too), the CLI and tests over Node's `fs` or memory.
+ */
+export interface FileStat {
+  type: 'file' | 'directory';
+  size: number;
+  mtime: number;
+}
+
+export interface FileStore {
+  /** The file's text (UTF-8), or undefined when it does not exist. */
+  readText(path: string): Promise<string | undefined>;
+  /**
+   * Writes atomically: to a temporary file in the same folder, then renamed over the target, so a
+   * crash never leaves a half-written file. Creates missing folders.
+   */
+  writeTextAtomic(path: string, text: string): Promise<void>;
+  stat(path: string): Promise<FileStat | undefined>;
+  /** Entries of a folder: names with their type. Empty when the folder does not exist. */
+  list(dir: string): Promise<{ name: string; type: 'file' | 'directory' }[]>;
+  rename(from: string, to: string): Promise<void>;
+  delete(path: string): Promise<void>;
+}
+
+/** Joins workspace-relative path segments with forward slashes. */
+export function joinPath(...parts: string[]): string {
+  return parts.filter((p) => p !== '' && p !== '.').join('/').replace(/\/+/g, '/');
+}
+
+/** Folders never searched for documents. */
+export const IGNORED_FOLDERS = new Set(['.git', 'node_modules', '.vscode-test', 'dist', 'out']);
+
+/** Every file below `dir` whose name passes `accept`, sorted. */
+export async function walk(store: FileStore, dir: string, accept: (path: string) => boolean): Promise<string[]> {
+  const out: string[] = [];
+  const visit = async (d: string): Promise<void> => {
+    for (const e of await store.list(d)) {
+      const p = joinPath(d, e.name);
+      if (e.type === 'directory') {
+        if (!IGNORED_FOLDERS.has(e.name)) await visit(p);
+      } else if (accept(p)) out.push(p);
+    }
+  };
+  await visit(dir);
+  return out.sort();
+}
