@@ -1,0 +1,224 @@
+/**
+ * Workspace-level operations over a FileStore: loading and saving a document's coding, checking
+ * a whole workspace, and counting. Shared by the extension and the `qda` command-line tool.
+ */
+import { refreshQuote } from './annotations';
+import { CodebookIndex, DEFAULT_CODEBOOK_PATH, parseCodebook, type CodebookLoad } from './codebook/codebook';
+import { reanchor, type ReanchorOptions } from './anchoring/reanchor';
+import type { AnchorResult, Annotation } from './model/annotation';
+import type { Problem } from './problems';
+import { compareAnnotations, parseSidecar, serializeSidecar, SIDECAR_VERSION, type Sidecar } from './sidecar/format';
+import { documentPathFor, SIDECAR_SUFFIX, sidecarPathFor } from './sidecar/iri';
+import { walk, type FileStore } from './store';
+import { hashText, Text } from './text/text';
+import { lineColumn } from './json';
+
+export async function loadCodebook(store: FileStore, path = DEFAULT_CODEBOOK_PATH): Promise<CodebookLoad & { exists: boolean }> {
+  const text = await store.readText(path);
+  if (text === undefined) return { exists: false, problems: [], readOnly: false };
+  return { exists: true, ...parseCodebook(text, path) };
+}
+
+/** A document with its coding, anchored against its current text. */
+export interface LoadedDocument {
+  path: string;
+  sidecarPath: string;
+  text: Text;
+  sidecar: Sidecar;
+  /** One per annotation, in the sidecar's order. */
+  results: AnchorResult[];
+  /** True when the text differs from the one the sidecar was saved against. */
+  textChanged: boolean;
+  sidecarExists: boolean;
+  /** Never write this document's sidecar (it could not be read, or is from a newer version). */
+  readOnly: boolean;
+  problems: Problem[];
+}
+
+export function emptySidecar(): Sidecar {
+  return { version: SIDECAR_VERSION, id: 'urn:uuid:' + globalThis.crypto.randomUUID(), annotations: [] };
+}
+
+/** Loads and anchors a document's coding from its text and its sidecar's text (if any). */
+export function openDocument(path: string, rawText: string, sidecarText: string | undefined, options?: ReanchorOptions): LoadedDocument {
+  const sidecarPath = sidecarPathFor(path);
+  const text = Text.fromRaw(rawText);
+  if (sidecarText === undefined) {
+    return { path, sidecarPath, text, sidecar: emptySidecar(), results: [], textChanged: false, sidecarExists: false, readOnly: false, problems: [] };
+  }
+  const load = parseSidecar(sidecarText, sidecarPath);
+  if (!load.sidecar) {
+    return { path, sidecarPath, text, sidecar: emptySidecar(), results: [], textChanged: false, sidecarExists: true, readOnly: true, problems: load.problems };
+  }
+  const sidecar = load.sidecar;
+  const textChanged = sidecar.textHash !== undefined ? sidecar.textHash !== hashText(text.text) : true;
+  const results = reanchor(text, sidecar.annotations, options);
+  return { path, sidecarPath, text, sidecar, results, textChanged, sidecarExists: true, readOnly: load.readOnly, problems: load.problems };
+}
+
+export async function loadDocument(store: FileStore, path: string, options?: ReanchorOptions): Promise<LoadedDocument> {
+  const raw = await store.readText(path);
+  if (raw === undefined) throw new Error(`The document ${path} does not exist.`);
+  return openDocument(path, raw, await store.readText(sidecarPathFor(path)), options);
+}
+
+/** The sidecar text for a document: quotes refreshed from the text, hash recorded. */
+export function sidecarText(doc: { path: string; text: Text; sidecar: Sidecar }): string {
+  for (const a of doc.sidecar.annotations) refreshQuote(a, doc.text);
+  doc.sidecar.annotations.sort(compareAnnotations);
+  doc.sidecar.textHash = hashText(doc.text.text);
+  return serializeSidecar(doc.sidecar, doc.path);
+}
+
+export class ReadOnlyError extends Error {}
+
+/** Saves a document's sidecar atomically; refuses when the sidecar on disk could not be read. */
+export async function saveDocument(store: FileStore, doc: LoadedDocument): Promise<void> {
+  if (doc.readOnly) {
+    throw new ReadOnlyError(`${doc.sidecarPath} was not saved: the file on disk could not be read safely (${doc.problems[0]?.message ?? 'see the problems reported'}). Fix it first; nothing was overwritten.`);
+  }
+  await store.writeTextAtomic(doc.sidecarPath, sidecarText(doc));
+  doc.sidecarExists = true;
+}
+
+/** Problems for annotations whose codes the codebook does not know, located in the sidecar file. */
+export function unknownCodeProblems(doc: LoadedDocument, sidecarRaw: string | undefined, codebook: CodebookIndex): Problem[] {
+  const out: Problem[] = [];
+  for (const a of doc.sidecar.annotations) {
+    for (const c of a.codes) {
+      if (codebook.has(c)) continue;
+      const at = sidecarRaw?.indexOf(`"urn:qda:code:${encodeURIComponent(c)}"`) ?? -1;
+      out.push({
+        file: doc.sidecarPath,
+        ...(at >= 0 ? lineColumn(sidecarRaw!, at) : {}),
+        severity: 'error',
+        message: `A segment ("${shorten(a.exact)}") is coded with "${c}", which is not in the codebook. Add the code to the codebook or recode the segment; the coding is kept meanwhile.`,
+      });
+    }
+  }
+  return out;
+}
+
+export function anchoringProblems(doc: LoadedDocument): Problem[] {
+  const out: Problem[] = [];
+  doc.results.forEach((r, i) => {
+    const a = doc.sidecar.annotations[i];
+    if (r.status === 'orphan') {
+      out.push({ file: doc.path, severity: 'error', message: `A coded segment lost its place ("${shorten(a.exact)}"; codes: ${a.codes.join(', ') || 'none'}): ${r.reason} It is kept in ${doc.sidecarPath}.` });
+    } else if (r.status === 'fuzzy') {
+      const at = r.start !== undefined ? lineColumn(doc.text.text, doc.text.toUtf16(r.start)) : {};
+      out.push({ file: doc.path, ...at, severity: 'warning', message: `A coded segment was re-attached approximately ("${shorten(a.exact)}"): ${r.reason} Check it.` });
+    }
+  });
+  return out;
+}
+
+export function shorten(s: string, n = 60): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length <= n ? one : one.slice(0, n - 1) + '…';
+}
+
+export const isDocumentPath = (p: string): boolean => /\.(md|markdown)$/i.test(p);
+export const isSidecarPath = (p: string): boolean => p.endsWith(SIDECAR_SUFFIX);
+
+export interface ValidationReport {
+  problems: Problem[];
+  documents: number;
+  annotations: number;
+  statuses: Record<AnchorResult['status'], number>;
+}
+
+/**
+ * Checks the codebook, every sidecar and its anchoring. `paths` narrows the check to some
+ * documents, sidecars or folders; by default the whole workspace.
+ */
+export async function validateWorkspace(store: FileStore, codebookPath = DEFAULT_CODEBOOK_PATH, paths: string[] = []): Promise<ValidationReport> {
+  const problems: Problem[] = [];
+  const cb = await loadCodebook(store, codebookPath);
+  problems.push(...cb.problems);
+  if (!cb.exists) problems.push({ file: codebookPath, severity: 'error', message: 'There is no codebook. Create one with "qda init" or the "Create codebook" command.' });
+  const index = cb.codebook ? new CodebookIndex(cb.codebook) : undefined;
+  const sidecars = new Set<string>();
+  for (const p of paths.length > 0 ? paths : ['']) {
+    const st = await store.stat(p);
+    if (p !== '' && !st) {
+      problems.push({ file: p, severity: 'error', message: 'No such file or folder.' });
+      continue;
+    }
+    if (st?.type === 'file' || (p !== '' && st === undefined)) {
+      if (isSidecarPath(p)) sidecars.add(p);
+      else if (isDocumentPath(p)) sidecars.add(sidecarPathFor(p));
+      else if (p === codebookPath) continue;
+      else problems.push({ file: p, severity: 'warning', message: 'Not a Markdown document nor an annotations file; skipped.' });
+    } else {
+      for (const s of await walk(store, p, isSidecarPath)) sidecars.add(s);
+    }
+  }
+  const statuses = { exact: 0, moved: 0, fuzzy: 0, orphan: 0 };
+  let annotations = 0;
+  let documents = 0;
+  for (const sc of [...sidecars].sort()) {
+    const docPath = documentPathFor(sc)!;
+    const raw = await store.readText(sc);
+    if (raw === undefined) continue; // a document without coding
+    const docText = await store.readText(docPath);
+    if (docText === undefined) {
+      problems.push({ file: sc, severity: 'error', message: `This annotations file belongs to ${docPath}, which does not exist (renamed or deleted outside the editor?). Its coding is kept; move it next to the document, renamed to match.` });
+      continue;
+    }
+    documents++;
+    const doc = openDocument(docPath, docText, raw);
+    problems.push(...doc.problems);
+    if (!doc.sidecar) continue;
+    annotations += doc.sidecar.annotations.length;
+    for (const r of doc.results) statuses[r.status]++;
+    if (index) problems.push(...unknownCodeProblems(doc, raw, index));
+    problems.push(...anchoringProblems(doc));
+  }
+  return { problems, documents, annotations, statuses };
+}
+
+export interface Stats {
+  byCode: { code: string; name: string; segments: number; documents: number }[];
+  byDocument: { document: string; segments: number; codes: Record<string, number> }[];
+  total: number;
+}
+
+/** Segments per code and per document over the whole workspace (annotations as saved). */
+export async function workspaceStats(store: FileStore, codebookPath = DEFAULT_CODEBOOK_PATH): Promise<Stats> {
+  const cb = await loadCodebook(store, codebookPath);
+  const index = cb.codebook ? new CodebookIndex(cb.codebook) : undefined;
+  const perCode = new Map<string, { segments: number; docs: Set<string> }>();
+  const byDocument: Stats['byDocument'] = [];
+  let total = 0;
+  for (const sc of await walk(store, '', isSidecarPath)) {
+    const raw = await store.readText(sc);
+    if (raw === undefined) continue;
+    const load = parseSidecar(raw, sc);
+    if (!load.sidecar) continue;
+    const doc = documentPathFor(sc)!;
+    const codes: Record<string, number> = {};
+    for (const a of load.sidecar.annotations) {
+      total++;
+      for (const c of a.codes) {
+        codes[c] = (codes[c] ?? 0) + 1;
+        const e = perCode.get(c) ?? { segments: 0, docs: new Set<string>() };
+        e.segments++;
+        e.docs.add(doc);
+        perCode.set(c, e);
+      }
+    }
+    byDocument.push({ document: doc, segments: load.sidecar.annotations.length, codes });
+  }
+  const order = index ? index.codebook.codes.map((c) => c.id) : [];
+  const ids = [...order.filter((id) => perCode.has(id) || index), ...[...perCode.keys()].filter((id) => !index?.has(id)).sort()];
+  const byCode = ids.map((id) => ({
+    code: id,
+    name: index?.codes.get(id)?.name ?? `${id} (not in the codebook)`,
+    segments: perCode.get(id)?.segments ?? 0,
+    documents: perCode.get(id)?.docs.size ?? 0,
+  }));
+  return { byCode, byDocument, total };
+}
+
+export type { Annotation };
