@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { CODEBOOK_VERSION } from '../../src/core/model/codebook';
+import { parseCodebook, serializeCodebook } from '../../src/core/codebook/codebook';
 import { networkOrchestrationTemplate as template } from '../../src/core/codebook/templates/networkOrchestration';
 
 const HEX = /^#[0-9a-f]{6}$/i;
@@ -45,6 +46,14 @@ describe('network orchestration codebook template', () => {
     assert.equal(template.version, CODEBOOK_VERSION);
     assert.ok(template.name && template.name.trim().length > 0);
     assert.ok(template.description && template.description.trim().length > 0);
+  });
+
+  it('writes a codebook.json that the extension reads back without problems', () => {
+    const text = serializeCodebook(template);
+    const load = parseCodebook(text, 'codebook.json');
+    assert.deepEqual(load.problems, []);
+    assert.equal(load.readOnly, false);
+    assert.deepEqual(load.codebook, JSON.parse(JSON.stringify(template)));
   });
 
   it('has the three stages of network formation, in order', () => {
