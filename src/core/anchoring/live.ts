@@ -7,13 +7,21 @@
  * - a change that removes the whole segment makes it an orphan (kept, with its quote), never a
  *   zero-length ghost.
  */
-import type { Annotation } from '../model/annotation';
-
-/** One text change in code points over normalised text: `removed` units at `offset` replaced by `inserted` units. */
+/**
+ * One text change: `removed` units at `offset` replaced by `inserted` units. The sidecar counts code
+ * points over normalised text; the rules hold for any unit, so the editor applies them to its own
+ * UTF-16 offsets while the user types and converts only when saving.
+ */
 export interface TextChange {
   offset: number;
   removed: number;
   inserted: number;
+}
+
+/** Anything with a position that may be lost (an orphan has none). */
+export interface Span {
+  start?: number;
+  end?: number;
 }
 
 /**
@@ -21,11 +29,11 @@ export interface TextChange {
  * orphaned (their whole text was removed); they keep their quote and lose their position.
  * Cost is one pass of arithmetic over the annotations.
  */
-export function applyChange(annotations: readonly Annotation[], change: TextChange): Annotation[] {
+export function applyChange<T extends Span>(annotations: readonly T[], change: TextChange): T[] {
   const { offset: a, removed: r, inserted: n } = change;
   const removedEnd = a + r;
   const delta = n - r;
-  const orphaned: Annotation[] = [];
+  const orphaned: T[] = [];
   for (const ann of annotations) {
     const s = ann.start;
     const e = ann.end;
