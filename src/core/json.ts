@@ -104,13 +104,18 @@ export function schemaProblems(errors: readonly ErrorObject[], text: string, fil
     // oneOf/anyOf summaries repeat what the branch errors say.
     if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') continue;
     let message = e.message ?? 'is not valid';
-    if (e.keyword === 'additionalProperties') message = `has an unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`;
-    else if (e.keyword === 'required') message = `is missing "${(e.params as { missingProperty: string }).missingProperty}"`;
+    // An unknown property is shown where it is written, not at the start of its object.
+    let at = e.instancePath;
+    if (e.keyword === 'additionalProperties') {
+      const name = (e.params as { additionalProperty: string }).additionalProperty;
+      message = `has an unknown property "${name}"`;
+      at = `${e.instancePath}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    } else if (e.keyword === 'required') message = `is missing "${(e.params as { missingProperty: string }).missingProperty}"`;
     else if (e.keyword === 'enum' || e.keyword === 'const') message = `${message}${e.params ? `: ${JSON.stringify((e.params as { allowedValues?: unknown; allowedValue?: unknown }).allowedValues ?? (e.params as { allowedValue?: unknown }).allowedValue)}` : ''}`;
     const key = `${e.instancePath}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const where = locatePointer(text, e.instancePath);
+    const where = locatePointer(text, at);
     out.push({ file, ...where, severity: 'error', message: `${describe(e.instancePath)} ${message}.` });
   }
   return out;

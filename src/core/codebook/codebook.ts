@@ -73,7 +73,8 @@ export function checkCodebook(cb: Codebook): { pointer: string; message: string 
     const seen = new Set<string>([c.id]);
     for (let p = c.parent; p !== undefined; p = codeIds.get(p)?.parent) {
       if (seen.has(p)) {
-        out.push({ pointer: `/codes/${i}/parent`, message: `Code "${c.name}" is its own ancestor: its parents form a loop.` });
+        // Report the codes in the loop, not every code hanging below it.
+        if (p === c.id) out.push({ pointer: `/codes/${i}/parent`, message: `Code "${c.name}" is its own ancestor: its parents form a loop.` });
         break;
       }
       seen.add(p);
@@ -158,7 +159,8 @@ export function slugify(name: string, taken: ReadonlySet<string>): string {
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
-      .slice(0, 48) || 'code';
+      .slice(0, 48)
+      .replace(/-+$/, '') || 'code';
   let id = base;
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
   return id;
