@@ -79,7 +79,8 @@ else
   rm -rf "$CS_PREFIX/node_modules" "$CS_PREFIX/package-lock.json"
   # Node 24 first on PATH: code-server's postinstall refuses any other major version.
   # --nodedir: ~/.npmrc may point node-gyp at another Node's headers.
-  PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
+  # NODE_COMPILE_CACHE: Node 24 would otherwise leave its compile cache in /tmp.
+  PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" NODE_COMPILE_CACHE="$CACHE/node-compile-cache" \
     npm install --prefix "$CS_PREFIX" --no-audit --no-fund --nodedir="$NODE_DIR" \
     "code-server@$CODE_SERVER_VERSION"
   [ -f "$CS_DIR/out/node/entry.js" ] || { say "code-server: $CS_DIR/out/node/entry.js missing after install"; exit 1; }
