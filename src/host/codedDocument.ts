@@ -1,0 +1,132 @@
+/**
+ * The coding of one open document, as the editor holds it. Segment positions are document offsets
+ * (UTF-16, the document's own line ends) and move with every edit; the sidecar is written in code
+ * points by `toSidecarText`.
+ */
+import * as vscode from 'vscode';
+import { refreshQuote } from '../core/annotations';
+import { applyChange, type TextChange } from '../core/anchoring/live';
+import type { AnchorStatus, Annotation } from '../core/model/annotation';
+import type { Problem } from '../core/problems';
+import { openDocument } from '../core/project';
+import { compareAnnotations, serializeSidecar, type Sidecar } from '../core/sidecar/format';
+import { hashText } from '../core/text/text';
+import { DocumentMapper } from './convert';
+
+/** A coded segment in the editor: the annotation plus its position as document offsets. */
+export interface Segment {
+  ann: Annotation;
+  /** Document offsets; undefined for an orphan. */
+  start?: number;
+  end?: number;
+  /** How it anchored when loaded ("exact" for segments made in this session). */
+  status: AnchorStatus;
+  reason?: string;
+}
+
+export function copySegment(s: Segment): Segment {
+  return { ...s, ann: { ...s.ann, codes: [...s.ann.codes] } };
+}
+
+export class CodedDocument {
+  segments: Segment[] = [];
+  sidecar: Omit<Sidecar, 'annotations'>;
+  /** Never write the sidecar: it could not be read safely, or is from a newer version. */
+  readOnly = false;
+  problems: Problem[] = [];
+  sidecarExists = false;
+  /** The sidecar text last read or written, to tell our own writes from outside changes. */
+  lastSidecarText?: string;
+  /** Positions changed since the sidecar was last written (text edits). */
+  positionsChanged = false;
+  /** Extra segment lists kept in step with edits (undo history). */
+  readonly followers = new Set<Segment[]>();
+
+  constructor(
+    readonly document: vscode.TextDocument,
+    /** Workspace-relative path. */
+    readonly path: string,
+  ) {
+    this.sidecar = { version: 1, id: 'urn:uuid:' + globalThis.crypto.randomUUID() };
+  }
+
+  get sidecarPath(): string {
+    return this.path + '.annotations.json';
+  }
+
+  /** Replaces the coding with a sidecar file's text (or none), anchored against the current text. */
+  load(sidecarText: string | undefined): { moved: number; fuzzy: number; orphan: number } {
+    const loaded = openDocument(this.path, this.document.getText(), sidecarText);
+    this.sidecar = { version: loaded.sidecar.version, id: loaded.sidecar.id || this.sidecar.id, textHash: loaded.sidecar.textHash };
+    this.readOnly = loaded.readOnly;
+    this.problems = loaded.problems;
+    this.sidecarExists = loaded.sidecarExists;
+    this.lastSidecarText = sidecarText;
+    const mapper = new DocumentMapper(this.document);
+    const counts = { moved: 0, fuzzy: 0, orphan: 0 };
+    this.segments = loaded.sidecar.annotations.map((ann, i) => {
+      const r = loaded.results[i];
+      if (r.status !== 'exact') counts[r.status]++;
+      return {
+        ann,
+        start: ann.start === undefined ? undefined : mapper.toDocumentOffset(ann.start),
+        end: ann.end === undefined ? undefined : mapper.toDocumentOffset(ann.end),
+        status: r.status,
+        reason: r.reason,
+      };
+    });
+    this.positionsChanged = counts.moved + counts.fuzzy + counts.orphan > 0;
+    return counts;
+  }
+
+  /** Moves segments for one text change (document offsets). Returns the segments it orphaned. */
+  applyChange(change: TextChange): Segment[] {
+    const orphaned = applyChange(this.segments, change);
+    for (const list of this.followers) applyChange(list, change);
+    for (const s of orphaned) {
+      s.status = 'orphan';
+      s.reason = 'Its text was deleted.';
+    }
+    this.positionsChanged = true;
+    return orphaned;
+  }
+
+  anchored(): Segment[] {
+    return this.segments.filter((s) => s.start !== undefined && s.end !== undefined);
+  }
+
+  orphans(): Segment[] {
+    return this.segments.filter((s) => s.start === undefined || s.end === undefined);
+  }
+
+  /** Segments containing a document offset (or touching it at their end), innermost first. */
+  at(offset: number): Segment[] {
+    return this.anchored()
+      .filter((s) => s.start! <= offset && offset <= s.end!)
+      .sort((a, b) => a.end! - a.start! - (b.end! - b.start!));
+  }
+
+  byId(id: string): Segment | undefined {
+    return this.segments.find((s) => s.ann.id === id);
+  }
+
+  /** The sidecar as it should be written for the document's current text. */
+  toSidecarText(): string {
+    const mapper = new DocumentMapper(this.document);
+    const annotations = this.segments.map((s) => {
+      const ann = s.ann;
+      if (s.start !== undefined && s.end !== undefined) {
+        ann.start = mapper.toCodePoint(s.start);
+        ann.end = mapper.toCodePoint(s.end);
+        refreshQuote(ann, mapper.text);
+      } else {
+        ann.start = undefined;
+        ann.end = undefined;
+      }
+      return ann;
+    });
+    annotations.sort(compareAnnotations);
+    this.sidecar.textHash = hashText(mapper.text.text);
+    return serializeSidecar({ ...this.sidecar, annotations }, this.path);
+  }
+}

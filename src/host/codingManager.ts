@@ -1,0 +1,390 @@
+/**
+ * Keeps the coding of every open Markdown document: loads its sidecar when it opens (re-anchoring
+ * as the core does), moves segments as the user types, saves the sidecar, follows renames and
+ * outside changes (git checkout, pull, another editor), and performs coding actions with undo.
+ *
+ * When the sidecar is written:
+ * - after every coding action, at once (against the text as it is in the editor, saved or not;
+ *   if unsaved text is later discarded, the next load re-anchors by quote, so no coding is lost);
+ * - when the document is saved, if typing moved any segment.
+ * Nothing is written while the file on disk could not be read safely.
+ */
+import * as vscode from 'vscode';
+import { createAnnotation, timestamp } from '../core/annotations';
+import type { Annotation } from '../core/model/annotation';
+import { documentPathFor, sidecarPathFor, SIDECAR_SUFFIX } from '../core/sidecar/iri';
+import { CodebookService } from './codebookService';
+import { CodedDocument, copySegment, type Segment } from './codedDocument';
+import { DocumentMapper } from './convert';
+import { WorkspaceStore } from './workspaceStore';
+import { CodingUndo } from './undo';
+import { coderName } from './coder';
+
+export interface CodingChange {
+  doc: CodedDocument;
+  reason: 'load' | 'edit' | 'coding' | 'codebook';
+}
+
+export interface Folder {
+  folder: vscode.WorkspaceFolder;
+  store: WorkspaceStore;
+  codebook: CodebookService;
+}
+
+export class CodingManager implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly folders = new Map<string, Folder>();
+  private readonly docs = new Map<string, CodedDocument>();
+  private readonly loading = new Map<string, Promise<CodedDocument | undefined>>();
+  private readonly changed = new vscode.EventEmitter<CodingChange>();
+  /** Fires when a document's segments change: loaded or reloaded, moved by typing, or coded. */
+  readonly onDidChange = this.changed.event;
+  private readonly codebookChanged = new vscode.EventEmitter<Folder>();
+  readonly onDidChangeCodebook = this.codebookChanged.event;
+  readonly undo = new CodingUndo(this);
+
+  constructor(readonly diagnostics: vscode.DiagnosticCollection) {
+    this.disposables.push(this.changed, this.codebookChanged, this.undo);
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((d) => void this.ensure(d)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e)),
+      vscode.workspace.onDidSaveTextDocument((d) => void this.onSave(d)),
+      vscode.workspace.onDidRenameFiles((e) => void this.onRename(e)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.syncFolders()),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*' + SIDECAR_SUFFIX);
+    watcher.onDidChange((u) => void this.onSidecarChangedOnDisk(u));
+    watcher.onDidCreate((u) => void this.onSidecarChangedOnDisk(u));
+    watcher.onDidDelete((u) => void this.onSidecarChangedOnDisk(u));
+    this.disposables.push(watcher);
+    this.syncFolders();
+  }
+
+  private syncFolders(): void {
+    const current = new Set((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()));
+    for (const [key, f] of this.folders) {
+      if (!current.has(key)) {
+        f.codebook.dispose();
+        this.folders.delete(key);
+      }
+    }
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const key = folder.uri.toString();
+      if (this.folders.has(key)) continue;
+      const store = new WorkspaceStore(folder.uri);
+      const codebook = new CodebookService(folder, store, this.diagnostics);
+      const f: Folder = { folder, store, codebook };
+      codebook.onDidChange(() => {
+        this.codebookChanged.fire(f);
+        for (const d of this.docs.values()) if (this.folderOf(d.document.uri) === f) this.changed.fire({ doc: d, reason: 'codebook' });
+      });
+      this.folders.set(key, f);
+      void codebook.reload();
+    }
+  }
+
+  allFolders(): Folder[] {
+    return [...this.folders.values()];
+  }
+
+  folderOf(uri: vscode.Uri): Folder | undefined {
+    const wf = vscode.workspace.getWorkspaceFolder(uri);
+    return wf ? this.folders.get(wf.uri.toString()) : undefined;
+  }
+
+  static isCodable(d: vscode.TextDocument): boolean {
+    return d.languageId === 'markdown' && d.uri.scheme !== 'untitled' && !d.uri.path.endsWith(SIDECAR_SUFFIX);
+  }
+
+  get(document: vscode.TextDocument): CodedDocument | undefined {
+    return this.docs.get(document.uri.toString());
+  }
+
+  openDocuments(): CodedDocument[] {
+    return [...this.docs.values()];
+  }
+
+  /** The document's coding, loading it first if needed. Undefined when it cannot be coded. */
+  async ensure(document: vscode.TextDocument): Promise<CodedDocument | undefined> {
+    if (!CodingManager.isCodable(document)) return undefined;
+    const key = document.uri.toString();
+    const have = this.docs.get(key);
+    if (have) return have;
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const p = this.load(document).finally(() => this.loading.delete(key));
+    this.loading.set(key, p);
+    return p;
+  }
+
+  private async load(document: vscode.TextDocument): Promise<CodedDocument | undefined> {
+    const f = this.folderOf(document.uri);
+    if (!f) return undefined;
+    const path = f.store.relative(document.uri);
+    if (path === undefined) return undefined;
+    const doc = new CodedDocument(document, path);
+    let text: string | undefined;
+    try {
+      text = await f.store.readText(doc.sidecarPath);
+    } catch (e) {
+      doc.readOnly = true;
+      doc.problems = [{ file: doc.sidecarPath, severity: 'error', message: `The annotations file could not be read: ${(e as Error).message}` }];
+    }
+    if (document.isClosed) return undefined;
+    if (!doc.readOnly) this.reportLoad(doc, doc.load(text));
+    this.docs.set(document.uri.toString(), doc);
+    this.changed.fire({ doc, reason: 'load' });
+    return doc;
+  }
+
+  private reportLoad(doc: CodedDocument, counts: { moved: number; fuzzy: number; orphan: number }): void {
+    const err = doc.problems.find((p) => p.severity === 'error');
+    if (err) {
+      void vscode.window.showErrorMessage(
+        `The coding of ${doc.path} could not be loaded: ${err.message} The document stays readable; ${doc.sidecarPath} is left untouched and coding is paused for this document until the file is fixed.`,
+      );
+    } else if (doc.readOnly && doc.problems[0]) {
+      void vscode.window.showWarningMessage(doc.problems[0].message);
+    }
+    if (counts.fuzzy + counts.orphan > 0) {
+      const parts = [counts.fuzzy > 0 ? `${counts.fuzzy} re-attached approximately` : '', counts.orphan > 0 ? `${counts.orphan} lost their text and are kept as orphans (see Problems)` : ''].filter(Boolean);
+      void vscode.window.showWarningMessage(`${doc.path} changed since it was coded: ${parts.join('; ')}.`);
+    }
+  }
+
+  private forget(document: vscode.TextDocument): void {
+    const doc = this.docs.get(document.uri.toString());
+    if (!doc) return;
+    this.docs.delete(document.uri.toString());
+    this.undo.forget(doc);
+    this.diagnostics.delete(document.uri);
+  }
+
+  private onEdit(e: vscode.TextDocumentChangeEvent): void {
+    const doc = this.docs.get(e.document.uri.toString());
+    if (!doc || e.contentChanges.length === 0) return;
+    // VS Code reports the changes of one event so that applying them in order is correct.
+    for (const c of e.contentChanges) doc.applyChange({ offset: c.rangeOffset, removed: c.rangeLength, inserted: c.text.length });
+    if (e.reason === vscode.TextDocumentChangeReason.Undo || e.reason === vscode.TextDocumentChangeReason.Redo) this.restoreByQuote(doc);
+    this.undo.textEdited(doc);
+    this.changed.fire({ doc, reason: 'edit' });
+  }
+
+  /**
+   * After the editor's own undo or redo, a segment whose text came back (deleted, then restored
+   * with Ctrl+Z) is put back where its last saved quote now stands again, close to where it was.
+   */
+  private restoreByQuote(doc: CodedDocument): void {
+    const text = doc.document.getText();
+    for (const s of doc.segments) {
+      const q = s.ann.exact;
+      if (!q) continue;
+      const current = s.start !== undefined ? text.slice(s.start, s.end) : undefined;
+      if (current === q) continue;
+      const around = s.start ?? 0;
+      const from = Math.max(0, around - q.length - 2000);
+      const i = text.indexOf(q, from);
+      if (i !== -1 && (s.start === undefined || Math.abs(i - around) <= 2000 + q.length)) {
+        s.start = i;
+        s.end = i + q.length;
+        if (s.status === 'orphan') {
+          s.status = 'exact';
+          s.reason = undefined;
+        }
+      }
+    }
+  }
+
+  private async onSave(document: vscode.TextDocument): Promise<void> {
+    const doc = this.docs.get(document.uri.toString());
+    if (!doc || doc.readOnly) return;
+    if (!doc.sidecarExists && doc.segments.length === 0) return;
+    await this.persist(doc, { quiet: true });
+  }
+
+  /** Writes the document's sidecar. Returns false (after telling the user) when it must not. */
+  async persist(doc: CodedDocument, opts: { quiet?: boolean } = {}): Promise<boolean> {
+    const f = this.folderOf(doc.document.uri);
+    if (!f) return false;
+    if (doc.readOnly) {
+      if (!opts.quiet) void vscode.window.showErrorMessage(`Coding of ${doc.path} is paused: ${doc.sidecarPath} could not be read safely (${doc.problems[0]?.message ?? 'see Problems'}). Fix or remove that file first; it was not overwritten.`);
+      return false;
+    }
+    const text = doc.toSidecarText();
+    if (text === doc.lastSidecarText) {
+      doc.positionsChanged = false;
+      return true;
+    }
+    doc.lastSidecarText = text;
+    await f.store.writeTextAtomic(doc.sidecarPath, text);
+    doc.sidecarExists = true;
+    doc.positionsChanged = false;
+    return true;
+  }
+
+  private async onSidecarChangedOnDisk(uri: vscode.Uri): Promise<void> {
+    const f = this.folderOf(uri);
+    const sidecarPath = f?.store.relative(uri);
+    const docPath = sidecarPath ? documentPathFor(sidecarPath) : undefined;
+    if (!f || !docPath) return;
+    const doc = [...this.docs.values()].find((d) => d.path === docPath && this.folderOf(d.document.uri) === f);
+    if (!doc) return;
+    const text = await f.store.readText(sidecarPath!);
+    if (text === doc.lastSidecarText) return; // our own write
+    const counts = doc.load(text);
+    this.undo.forget(doc);
+    this.reportLoad(doc, counts);
+    this.changed.fire({ doc, reason: 'load' });
+  }
+
+  private async onRename(e: vscode.FileRenameEvent): Promise<void> {
+    for (const { oldUri, newUri } of e.files) {
+      const f = this.folderOf(oldUri);
+      const nf = this.folderOf(newUri);
+      const from = f?.store.relative(oldUri);
+      const to = nf?.store.relative(newUri);
+      if (!f || !nf || from === undefined || to === undefined || !/\.(md|markdown)$/i.test(from)) continue;
+      const oldSidecar = f.store.uri(sidecarPathFor(from));
+      const newSidecar = nf.store.uri(sidecarPathFor(to));
+      try {
+        await vscode.workspace.fs.stat(oldSidecar);
+      } catch {
+        continue; // no coding to move
+      }
+      try {
+        await vscode.workspace.fs.rename(oldSidecar, newSidecar, { overwrite: false });
+      } catch (err) {
+        void vscode.window.showErrorMessage(`The coding of ${from} could not be moved with it to ${to}: ${(err as Error).message}. It is still in ${sidecarPathFor(from)}.`);
+        continue;
+      }
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === newUri.toString());
+      if (open) {
+        this.forget(open);
+        const doc = await this.ensure(open);
+        // Record the new file name in the annotations' targets.
+        if (doc && !doc.readOnly) await this.persist(doc, { quiet: true });
+      }
+    }
+  }
+
+  // ---- coding actions -------------------------------------------------------------------------
+
+  private async writable(document: vscode.TextDocument): Promise<CodedDocument> {
+    const doc = await this.ensure(document);
+    if (!doc) {
+      throw new Error(CodingManager.isCodable(document) ? 'Open the folder that contains this document to code it: its coding is kept next to it in the workspace.' : 'Only Markdown documents can be coded.');
+    }
+    if (doc.readOnly) throw new Error(`Coding of ${doc.path} is paused: ${doc.sidecarPath} could not be read safely (${doc.problems[0]?.message ?? 'see Problems'}). Fix that file first; it was not overwritten.`);
+    return doc;
+  }
+
+  /** Applies codes to ranges (document offsets); a range that already is a segment gets the codes added. */
+  async addCodes(document: vscode.TextDocument, ranges: [number, number][], codes: string[], memo?: string): Promise<Segment[]> {
+    const doc = await this.writable(document);
+    const mapper = new DocumentMapper(document);
+    const creator = await coderName(document.uri);
+    const before: Segment[] = [];
+    const after: Segment[] = [];
+    for (const [start, end] of ranges) {
+      if (end <= start) continue;
+      const same = doc.anchored().find((s) => s.start === start && s.end === end);
+      if (same) {
+        const missing = codes.filter((c) => !same.ann.codes.includes(c));
+        if (missing.length === 0) continue;
+        before.push(copySegment(same));
+        same.ann.codes.push(...missing);
+        same.ann.modified = timestamp();
+        after.push(copySegment(same));
+      } else {
+        const ann = createAnnotation(mapper.text, { start: mapper.toCodePoint(start), end: mapper.toCodePoint(end), codes, creator, memo });
+        const seg: Segment = { ann, start, end, status: 'exact' };
+        doc.segments.push(seg);
+        after.push(copySegment(seg));
+      }
+    }
+    if (after.length === 0) return [];
+    this.undo.record(doc, codes.length === 1 ? 'Apply code' : 'Apply codes', before, after);
+    await this.commit(doc);
+    return after.map((s) => doc.byId(s.ann.id)!);
+  }
+
+  /** Removes codes from a segment (all when `codes` is omitted); a segment left with no code is removed. */
+  async removeCodes(document: vscode.TextDocument, id: string, codes?: string[]): Promise<void> {
+    const doc = await this.writable(document);
+    const seg = doc.byId(id);
+    if (!seg) throw new Error('That coded segment no longer exists.');
+    const before = [copySegment(seg)];
+    const remaining = codes ? seg.ann.codes.filter((c) => !codes.includes(c)) : [];
+    if (remaining.length === 0) {
+      doc.segments.splice(doc.segments.indexOf(seg), 1);
+      this.undo.record(doc, 'Remove segment', before, []);
+    } else {
+      seg.ann.codes = remaining;
+      seg.ann.modified = timestamp();
+      this.undo.record(doc, 'Remove code', before, [copySegment(seg)]);
+    }
+    await this.commit(doc);
+  }
+
+  /** Replaces one code of a segment by another. */
+  async recode(document: vscode.TextDocument, id: string, from: string, to: string): Promise<void> {
+    const doc = await this.writable(document);
+    const seg = doc.byId(id);
+    if (!seg) throw new Error('That coded segment no longer exists.');
+    const before = [copySegment(seg)];
+    seg.ann.codes = [...new Set(seg.ann.codes.map((c) => (c === from ? to : c)))];
+    seg.ann.modified = timestamp();
+    this.undo.record(doc, 'Recode', before, [copySegment(seg)]);
+    await this.commit(doc);
+  }
+
+  /** Sets or clears a segment's memo. */
+  async setMemo(document: vscode.TextDocument, id: string, memo: string): Promise<void> {
+    const doc = await this.writable(document);
+    const seg = doc.byId(id);
+    if (!seg) throw new Error('That coded segment no longer exists.');
+    const before = [copySegment(seg)];
+    if (memo.trim() === '') delete seg.ann.memo;
+    else seg.ann.memo = memo;
+    seg.ann.modified = timestamp();
+    this.undo.record(doc, 'Edit memo', before, [copySegment(seg)]);
+    await this.commit(doc);
+  }
+
+  /** Re-attaches a segment (typically an orphan) to a range of document offsets. */
+  async reattach(document: vscode.TextDocument, id: string, start: number, end: number): Promise<void> {
+    const doc = await this.writable(document);
+    const seg = doc.byId(id);
+    if (!seg) throw new Error('That coded segment no longer exists.');
+    if (end <= start) throw new Error('Select the passage to attach the segment to.');
+    const before = [copySegment(seg)];
+    seg.start = start;
+    seg.end = end;
+    seg.status = 'exact';
+    seg.reason = undefined;
+    seg.ann.modified = timestamp();
+    this.undo.record(doc, 'Re-attach segment', before, [copySegment(seg)]);
+    await this.commit(doc);
+  }
+
+  /** Replaces the segments with these ids by the given copies (used by undo and redo). */
+  async replaceSegments(doc: CodedDocument, ids: Set<string>, replacement: Segment[]): Promise<void> {
+    if (doc.readOnly) throw new Error(`Coding of ${doc.path} is paused: ${doc.sidecarPath} could not be read safely.`);
+    doc.segments = doc.segments.filter((s) => !ids.has(s.ann.id));
+    doc.segments.push(...replacement.map(copySegment));
+    await this.commit(doc);
+  }
+
+  private async commit(doc: CodedDocument): Promise<void> {
+    this.changed.fire({ doc, reason: 'coding' });
+    await this.persist(doc);
+  }
+
+  dispose(): void {
+    for (const f of this.folders.values()) f.codebook.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+export type { Annotation };

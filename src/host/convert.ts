@@ -1,0 +1,68 @@
+/**
+ * The one place where the core's units meet VS Code's. The sidecar counts code points over text
+ * with LF line ends; a VS Code document counts UTF-16 units with its own line ends (LF or CRLF,
+ * never mixed). While the user types, the editor keeps segment positions as document offsets
+ * (cheap: VS Code reports changes in them); conversions happen when loading and saving.
+ */
+import * as vscode from 'vscode';
+import type { Problem } from '../core/problems';
+import { Text } from '../core/text/text';
+
+/** Converts between a document's offsets and code points over its normalised text, for one version of it. */
+export class DocumentMapper {
+  readonly text: Text;
+  private readonly crlf: boolean;
+  /** UTF-16 offsets (in the normalised text) where each line starts, built only for CRLF documents. */
+  private lineStarts?: Int32Array;
+
+  constructor(readonly document: vscode.TextDocument) {
+    this.text = Text.fromRaw(document.getText());
+    this.crlf = document.eol === vscode.EndOfLine.CRLF;
+  }
+
+  private lineOfNormalized(u16: number): number {
+    if (!this.lineStarts) {
+      const starts = [0];
+      const t = this.text.text;
+      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStarts = Int32Array.from(starts);
+    }
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.lineStarts[mid] <= u16) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Document offset of a code-point offset. */
+  toDocumentOffset(cp: number): number {
+    const u16 = this.text.toUtf16(cp);
+    return this.crlf ? u16 + this.lineOfNormalized(u16) : u16;
+  }
+
+  /** Code-point offset of a document offset. */
+  toCodePoint(docOffset: number): number {
+    const u16 = this.crlf ? docOffset - this.document.positionAt(docOffset).line : docOffset;
+    return this.text.toCodePoint(u16);
+  }
+}
+
+export function toRange(document: vscode.TextDocument, start: number, end: number): vscode.Range {
+  return new vscode.Range(document.positionAt(start), document.positionAt(end));
+}
+
+export function toDiagnostic(p: Problem): vscode.Diagnostic {
+  const line = Math.max(0, (p.line ?? 1) - 1);
+  const col = Math.max(0, (p.column ?? 1) - 1);
+  const d = new vscode.Diagnostic(new vscode.Range(line, col, line, col + 1), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+  d.source = 'Orchestration QDA';
+  return d;
+}
+
+/** "#rrggbb" plus an alpha in 0–255 as "#rrggbbaa". */
+export function withAlpha(hex: string, alpha: number): string {
+  return hex + Math.round(alpha).toString(16).padStart(2, '0');
+}

@@ -1,0 +1,215 @@
+/**
+ * Highlighting coded segments in the editor:
+ * - a translucent background in each code's colour (or its stage's), with a solid underline that
+ *   stays visible in high-contrast themes; overlapping and nested segments stack their colours;
+ * - coding stripes in the gutter, in the spirit of MAXQDA: one bar per code covering the line,
+ *   side by side, so overlaps stay distinguishable;
+ * - a mark per code in the overview ruler;
+ * - optional inline code labels at the end of each segment (setting `qda.inlineLabels`).
+ * Decorations move with typing on their own (VS Code tracks them); a short debounce then redraws
+ * the stripes, so highlights follow typing without flicker.
+ */
+import * as vscode from 'vscode';
+import type { CodebookIndex } from '../core/codebook/codebook';
+import type { CodedDocument, Segment } from './codedDocument';
+import type { CodingManager } from './codingManager';
+import { toRange, withAlpha } from './convert';
+
+/** What the editor shows for one document, as the last refresh set it (for tests and diagnostics). */
+export interface DecorationSnapshot {
+  uri: string;
+  /** Code id → ranges as [startLine, startChar, endLine, endChar]. */
+  highlights: Record<string, [number, number, number, number][]>;
+  colours: Record<string, string>;
+  /** Line → code ids striped in the gutter. */
+  stripes: Record<number, string[]>;
+  labels: { line: number; text: string }[];
+  refreshedAt: number;
+}
+
+const MAX_STRIPES = 6;
+const EDIT_DEBOUNCE_MS = 150;
+
+export class Decorations implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private codeTypes = new Map<string, { colour: string; type: vscode.TextEditorDecorationType }>();
+  private stripeTypes = new Map<string, vscode.TextEditorDecorationType>();
+  private readonly labelType = vscode.window.createTextEditorDecorationType({
+    rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+    after: { margin: '0 0 0 0.4em', fontStyle: 'normal' },
+  });
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly snapshots = new Map<string, DecorationSnapshot>();
+
+  constructor(private readonly manager: CodingManager) {
+    this.disposables.push(this.labelType);
+    this.disposables.push(
+      manager.onDidChange(({ doc, reason }) => (reason === 'edit' ? this.schedule(doc) : this.refreshDocument(doc))),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.refreshVisible()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('qda.inlineLabels') || e.affectsConfiguration('qda.highlightOpacity')) {
+          this.resetTypes();
+          this.refreshVisible();
+        }
+      }),
+      vscode.window.onDidChangeActiveColorTheme(() => this.refreshVisible()),
+    );
+  }
+
+  private schedule(doc: CodedDocument): void {
+    const key = doc.document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.refreshDocument(doc);
+      }, EDIT_DEBOUNCE_MS),
+    );
+  }
+
+  refreshVisible(): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      const doc = this.manager.get(editor.document);
+      if (doc) this.refresh(editor, doc);
+      else void this.manager.ensure(editor.document);
+    }
+  }
+
+  refreshDocument(doc: CodedDocument): void {
+    for (const editor of vscode.window.visibleTextEditors) if (editor.document === doc.document) this.refresh(editor, doc);
+  }
+
+  private codeType(codeId: string, colour: string): vscode.TextEditorDecorationType {
+    const have = this.codeTypes.get(codeId);
+    if (have && have.colour === colour) return have.type;
+    have?.type.dispose();
+    const opacity = Math.min(1, Math.max(0.05, vscode.workspace.getConfiguration('qda').get<number>('highlightOpacity', 0.25)));
+    const type = vscode.window.createTextEditorDecorationType({
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      borderRadius: '2px',
+      borderStyle: 'none none solid none',
+      borderWidth: '0 0 2px 0',
+      borderColor: colour,
+      overviewRulerColor: withAlpha(colour, 0xcc),
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+      light: { backgroundColor: withAlpha(colour, 255 * opacity) },
+      dark: { backgroundColor: withAlpha(colour, 255 * Math.min(1, opacity * 1.4)) },
+    });
+    this.codeTypes.set(codeId, { colour, type });
+    return type;
+  }
+
+  private stripeType(colours: string[]): vscode.TextEditorDecorationType {
+    const key = colours.join(',');
+    let type = this.stripeTypes.get(key);
+    if (!type) {
+      const bar = 3;
+      const gap = 1;
+      const width = colours.length * (bar + gap);
+      const rects = colours.map((c, i) => `<rect x="${i * (bar + gap)}" y="0" width="${bar}" height="16" fill="${c}"/>`).join('');
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="16" viewBox="0 0 ${width} 16" preserveAspectRatio="none">${rects}</svg>`;
+      type = vscode.window.createTextEditorDecorationType({
+        gutterIconPath: vscode.Uri.parse('data:image/svg+xml;base64,' + base64(svg)),
+        gutterIconSize: 'contain',
+      });
+      this.stripeTypes.set(key, type);
+    }
+    return type;
+  }
+
+  private resetTypes(): void {
+    for (const { type } of this.codeTypes.values()) type.dispose();
+    for (const t of this.stripeTypes.values()) t.dispose();
+    this.codeTypes.clear();
+    this.stripeTypes.clear();
+  }
+
+  refresh(editor: vscode.TextEditor, doc: CodedDocument): void {
+    const document = editor.document;
+    const index = this.manager.folderOf(document.uri)?.codebook.index;
+    const order = codeOrder(index);
+    const byCode = new Map<string, vscode.Range[]>();
+    const lines = new Map<number, Set<string>>();
+    const labels: vscode.DecorationOptions[] = [];
+    const showLabels = vscode.workspace.getConfiguration('qda', document.uri).get<boolean>('inlineLabels', false);
+    for (const s of doc.anchored()) {
+      const range = toRange(document, s.start!, s.end!);
+      for (const code of s.ann.codes) {
+        let list = byCode.get(code);
+        if (!list) byCode.set(code, (list = []));
+        list.push(range);
+        for (let l = range.start.line; l <= range.end.line; l++) {
+          if (l === range.end.line && range.end.character === 0 && l > range.start.line) break;
+          let set = lines.get(l);
+          if (!set) lines.set(l, (set = new Set()));
+          set.add(code);
+        }
+      }
+      if (showLabels) labels.push(labelFor(s, range, index));
+    }
+    const snapshot: DecorationSnapshot = { uri: document.uri.toString(), highlights: {}, colours: {}, stripes: {}, labels: [], refreshedAt: Date.now() };
+    // Highlights: every code type known gets its ranges (or none, to clear it).
+    const used = new Set<string>();
+    for (const [code, ranges] of byCode) {
+      const colour = colourOf(code, index);
+      editor.setDecorations(this.codeType(code, colour), ranges);
+      used.add(code);
+      snapshot.highlights[code] = ranges.map((r) => [r.start.line, r.start.character, r.end.line, r.end.character]);
+      snapshot.colours[code] = colour;
+    }
+    for (const [code, { type }] of this.codeTypes) if (!used.has(code)) editor.setDecorations(type, []);
+    // Stripes: lines grouped by the ordered set of codes covering them.
+    const byKey = new Map<string, { colours: string[]; ranges: vscode.Range[] }>();
+    for (const [line, set] of lines) {
+      const codes = [...set].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9) || a.localeCompare(b)).slice(0, MAX_STRIPES);
+      const colours = codes.map((c) => colourOf(c, index));
+      const key = colours.join(',');
+      let g = byKey.get(key);
+      if (!g) byKey.set(key, (g = { colours, ranges: [] }));
+      g.ranges.push(new vscode.Range(line, 0, line, 0));
+      snapshot.stripes[line] = codes;
+    }
+    const usedStripes = new Set<vscode.TextEditorDecorationType>();
+    for (const g of byKey.values()) {
+      const t = this.stripeType(g.colours);
+      editor.setDecorations(t, g.ranges);
+      usedStripes.add(t);
+    }
+    for (const t of this.stripeTypes.values()) if (!usedStripes.has(t)) editor.setDecorations(t, []);
+    editor.setDecorations(this.labelType, labels);
+    snapshot.labels = labels.map((l) => ({ line: l.range.end.line, text: l.renderOptions?.after?.contentText ?? '' }));
+    this.snapshots.set(snapshot.uri, snapshot);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.resetTypes();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function codeOrder(index: CodebookIndex | undefined): Map<string, number> {
+  return new Map((index?.codebook.codes ?? []).map((c, i) => [c.id, i]));
+}
+
+/** Unknown codes (not in the codebook) are shown in grey, so nothing coded disappears from view. */
+export function colourOf(code: string, index: CodebookIndex | undefined): string {
+  return index?.has(code) ? index.colourOf(code) : '#808080';
+}
+
+function labelFor(s: Segment, range: vscode.Range, index: CodebookIndex | undefined): vscode.DecorationOptions {
+  const names = s.ann.codes.map((c) => index?.codes.get(c)?.name ?? c);
+  const colour = colourOf(s.ann.codes[0] ?? '', index);
+  return {
+    range: new vscode.Range(range.end, range.end),
+    renderOptions: { after: { contentText: `⟨${names.join(', ')}⟩`, color: colour, fontStyle: 'italic' } },
+  };
+}
+
+function base64(s: string): string {
+  const bytes = new TextEncoder().encode(s);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}

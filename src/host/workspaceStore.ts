@@ -1,0 +1,70 @@
+/** A FileStore over VS Code's workspace.fs, rooted at a workspace folder (works on the web too). */
+import * as vscode from 'vscode';
+import type { FileStat, FileStore } from '../core/store';
+
+export class WorkspaceStore implements FileStore {
+  constructor(readonly root: vscode.Uri) {}
+
+  uri(path: string): vscode.Uri {
+    return path === '' ? this.root : vscode.Uri.joinPath(this.root, ...path.split('/'));
+  }
+
+  /** The workspace-relative path of a URI inside the root, or undefined. */
+  relative(uri: vscode.Uri): string | undefined {
+    if (uri.scheme !== this.root.scheme || uri.authority !== this.root.authority) return undefined;
+    const base = this.root.path.endsWith('/') ? this.root.path : this.root.path + '/';
+    return uri.path.startsWith(base) ? uri.path.slice(base.length) : undefined;
+  }
+
+  async readText(path: string): Promise<string | undefined> {
+    try {
+      return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(this.uri(path)));
+    } catch (e) {
+      if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return undefined;
+      throw e;
+    }
+  }
+
+  async writeTextAtomic(path: string, text: string): Promise<void> {
+    const target = this.uri(path);
+    const dir = vscode.Uri.joinPath(target, '..');
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const tmp = vscode.Uri.joinPath(dir, `.${name}.${Math.random().toString(16).slice(2, 10)}.tmp`);
+    await vscode.workspace.fs.createDirectory(dir);
+    await vscode.workspace.fs.writeFile(tmp, new TextEncoder().encode(text));
+    try {
+      await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
+    } catch (e) {
+      await vscode.workspace.fs.delete(tmp).then(undefined, () => undefined);
+      throw e;
+    }
+  }
+
+  async stat(path: string): Promise<FileStat | undefined> {
+    try {
+      const s = await vscode.workspace.fs.stat(this.uri(path));
+      return { type: s.type & vscode.FileType.Directory ? 'directory' : 'file', size: s.size, mtime: s.mtime };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async list(dir: string): Promise<{ name: string; type: 'file' | 'directory' }[]> {
+    try {
+      const entries = await vscode.workspace.fs.readDirectory(this.uri(dir));
+      return entries
+        .filter(([, t]) => t & (vscode.FileType.File | vscode.FileType.Directory))
+        .map(([name, t]) => ({ name, type: t & vscode.FileType.Directory ? ('directory' as const) : ('file' as const) }));
+    } catch {
+      return [];
+    }
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await vscode.workspace.fs.rename(this.uri(from), this.uri(to), { overwrite: false });
+  }
+
+  async delete(path: string): Promise<void> {
+    await vscode.workspace.fs.delete(this.uri(path));
+  }
+}
