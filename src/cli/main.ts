@@ -30,6 +30,8 @@ Commands:
   stats [--json]
         Count coded segments per code and per document.
 
+Document paths are relative to the current folder and must lie inside the workspace.
+
 Options for every command:
   --workspace DIR   the workspace folder (default: the current folder)
   --codebook PATH   the codebook, relative to the workspace (default: codebook.json)
@@ -102,7 +104,13 @@ export async function main(argv: string[], out: Out = { log: (s) => console.log(
 function context(values: Record<string, unknown>) {
   const store = new NodeStore((values.workspace as string | undefined) ?? process.cwd());
   const codebookPath = (values.codebook as string | undefined) ?? DEFAULT_CODEBOOK_PATH;
-  return { store, codebookPath };
+  /** A path from the command line (relative to the current folder) as a workspace path. */
+  const inWorkspace = (userPath: string): string => {
+    const rel = store.relative(userPath);
+    if (rel === undefined) throw new UsageError(`${userPath} is outside the workspace ${store.root}; documents and their coding must be inside it (see --workspace).`);
+    return rel;
+  };
+  return { store, codebookPath, inWorkspace };
 }
 
 async function init(args: string[], out: Out): Promise<number> {
@@ -139,14 +147,14 @@ async function add(args: string[], out: Out): Promise<number> {
   const quote = values.quote as string | undefined;
   if ((start === undefined) !== (end === undefined)) throw new UsageError('--start and --end go together.');
   if ((start === undefined) === (quote === undefined)) throw new UsageError('Give either --start and --end, or --quote.');
-  const { store, codebookPath } = context(values);
+  const { store, codebookPath, inWorkspace } = context(values);
+  const docPath = inWorkspace(positionals[0]);
   const cb = await loadCodebook(store, codebookPath);
   if (!cb.exists) throw new DataError(`There is no codebook at ${codebookPath}; create one with "qda init".`);
   if (!cb.codebook) throw new DataError(cb.problems.map(formatProblem).join('\n'));
   const index = new CodebookIndex(cb.codebook);
   const unknown = codes.filter((c) => !index.has(c));
   if (unknown.length > 0) throw new DataError(`Not in the codebook: ${unknown.join(', ')}. Codes: ${cb.codebook.codes.map((c) => c.id).join(', ')}.`);
-  const docPath = store.relative(positionals[0]);
   const doc = await loadDocument(store, docPath);
   if (doc.readOnly) throw new DataError(doc.problems.map(formatProblem).join('\n') + `\n${doc.sidecarPath} was left untouched.`);
   let s = start;
@@ -169,8 +177,8 @@ async function anchor(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' }, write: { type: 'boolean' } });
   if (values.help) return (out.log(USAGE), 0);
   if (positionals.length !== 1) throw new UsageError('anchor needs exactly one document.');
-  const { store } = context(values);
-  const doc = await loadDocument(store, store.relative(positionals[0]));
+  const { store, inWorkspace } = context(values);
+  const doc = await loadDocument(store, inWorkspace(positionals[0]));
   for (const p of doc.problems) out.err(formatProblem(p));
   if (!doc.sidecarExists) out.err(`${doc.path} has no coding yet.`);
   if (values.json) {
@@ -193,8 +201,8 @@ async function anchor(args: string[], out: Out): Promise<number> {
 async function validate(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } });
   if (values.help) return (out.log(USAGE), 0);
-  const { store, codebookPath } = context(values);
-  const report = await validateWorkspace(store, codebookPath, positionals.map((p) => store.relative(p)));
+  const { store, codebookPath, inWorkspace } = context(values);
+  const report = await validateWorkspace(store, codebookPath, positionals.map(inWorkspace));
   const errors = report.problems.filter((p) => p.severity === 'error').length;
   if (values.json) {
     out.log(JSON.stringify({ ...report, errors }, null, 2));

@@ -96,6 +96,15 @@ export function locatePointer(text: string, pointer: string): { line: number; co
   return undefined;
 }
 
+/** Plain words for the patterns the project's schemas use. */
+const PATTERN_WORDS: Record<string, string> = {
+  '^#[0-9A-Fa-f]{6}$': 'must be a colour written as #rrggbb (for example #1f77b4)',
+  '^[A-Za-z0-9][A-Za-z0-9._-]*$': 'must be an id made of letters, digits, ".", "-" or "_", starting with a letter or digit',
+  '^urn:uuid:[0-9a-fA-F-]{36}$': 'must be an id of the form urn:uuid: followed by a UUID',
+  '^sha256:[0-9a-f]{64}$': 'must be "sha256:" followed by 64 hexadecimal digits',
+  '^urn:qda:code:.+': 'must name a code as urn:qda:code:<code id>',
+};
+
 /** Turns JSON Schema errors into problems with lines, most specific first, one per place. */
 export function schemaProblems(errors: readonly ErrorObject[], text: string, file: string, describe: (pointer: string) => string): Problem[] {
   const seen = new Set<string>();
@@ -110,7 +119,8 @@ export function schemaProblems(errors: readonly ErrorObject[], text: string, fil
       const name = (e.params as { additionalProperty: string }).additionalProperty;
       message = `has an unknown property "${name}"`;
       at = `${e.instancePath}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    } else if (e.keyword === 'required') message = `is missing "${(e.params as { missingProperty: string }).missingProperty}"`;
+    } else if (e.keyword === 'pattern') message = PATTERN_WORDS[(e.params as { pattern: string }).pattern] ?? message;
+    else if (e.keyword === 'required') message = `is missing "${(e.params as { missingProperty: string }).missingProperty}"`;
     else if (e.keyword === 'enum' || e.keyword === 'const') message = `${message}${e.params ? `: ${JSON.stringify((e.params as { allowedValues?: unknown; allowedValue?: unknown }).allowedValues ?? (e.params as { allowedValue?: unknown }).allowedValue)}` : ''}`;
     const key = `${e.instancePath}|${message}`;
     if (seen.has(key)) continue;

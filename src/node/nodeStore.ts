@@ -11,9 +11,14 @@ export class NodeStore implements FileStore {
     return path.resolve(this.root, p);
   }
 
-  /** A workspace-relative path with forward slashes for a path given on the command line. */
-  relative(userPath: string): string {
-    return path.relative(this.root, path.resolve(userPath)).split(path.sep).join('/');
+  /**
+   * The workspace-relative path (forward slashes) of a path given on the command line, which is
+   * relative to the current folder as usual; undefined when it lies outside the workspace.
+   */
+  relative(userPath: string): string | undefined {
+    const rel = path.relative(path.resolve(this.root), path.resolve(userPath));
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return rel.split(path.sep).join('/');
   }
 
   async readText(p: string): Promise<string | undefined> {
