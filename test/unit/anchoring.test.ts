@@ -159,6 +159,16 @@ describe('re-anchoring on load (reanchor)', () => {
     assert.match(edited.slice(r.start!, r.end!), /real work really happens in the operational delivery group/);
   });
 
+  it('fuzzy when a lightly reworded passage was also moved far away (beyond the nearby window)', () => {
+    const a = q('the real work happens in the operational delivery group');
+    const filler = 'Lorem ipsum dolor sit amet. '.repeat(400);
+    const moved = original.text.replace('but the real work happens in the operational delivery group', 'but see below') + filler + 'Note: the real work truly happens in the operational delivery group.\n';
+    const edited = new Text(moved);
+    const [r] = reanchor(edited, [a], { window: 256 });
+    assert.equal(r.status, 'fuzzy');
+    assert.match(edited.slice(r.start!, r.end!), /real work truly happens in the operational delivery group/);
+  });
+
   it('orphan when the passage is gone: kept, position removed, reason given', () => {
     const a = q('The medical director chairs it');
     const edited = new Text('Interviewer: Something else entirely.\n');

@@ -8,8 +8,9 @@
  *    moved, or elsewhere near there: `moved`;
  * 3. the quote is elsewhere in the text, best by context and distance: `moved`;
  * 4. an approximate match (Myers' bit-parallel algorithm from approx-string-match, as used by
- *    Hypothesis) near the expected place, then in the whole text, scored on quote, context and
- *    position: `fuzzy`;
+ *    Hypothesis) near the expected place, then around every place where a piece of the quote
+ *    (its start, middle or end) still stands unchanged, scored on quote, context and position:
+ *    `fuzzy`;
  * 5. otherwise `orphan`: kept with its quote, position removed, never deleted.
  */
 import search from 'approx-string-match';
@@ -23,7 +24,7 @@ export interface ReanchorOptions {
   minFuzzyLength?: number;
   /** Lowest quote similarity (0–1) an approximate match needs. */
   minSimilarity?: number;
-  /** Skip the whole-text approximate search (used by callers that cannot afford it). */
+  /** Search approximately only near the expected place, not around pieces found elsewhere. */
   noGlobalFuzzy?: boolean;
 }
 
@@ -101,13 +102,53 @@ function snap(text: string, i: number): number {
   return c >= 0xdc00 && c <= 0xdfff && i > 0 ? i - 1 : i;
 }
 
+function maxErrorsFor(quote: string, minSim: number): number {
+  return Math.min(256, Math.floor(quote.length * (1 - minSim)));
+}
+
+/** Approximate matches of the quote inside text[from, to) (UTF-16). */
+function fuzzyCandidates(text: string, quote: string, from: number, to: number, maxErrors: number): Candidate[] {
+  const found = search(text.slice(from, to), quote, maxErrors);
+  return found.map((m) => ({ start: snap(text, from + m.start), end: snap(text, from + m.end), errors: m.errors }));
+}
+
 function fuzzy(text: string, ann: Annotation, from: number, to: number, expected: number, minSim: number): Candidate | undefined {
+  return best(text, ann, fuzzyCandidates(text, ann.exact, from, to, maxErrorsFor(ann.exact, minSim)), expected);
+}
+
+/** A piece that occurs more often than this in the text says nothing about where the quote went. */
+const MAX_SEED_HITS = 20;
+
+/**
+ * Approximate search away from the expected place, without scanning the whole text with the
+ * (costly) approximate algorithm: the quote's start, middle and end pieces are looked up exactly
+ * (fast), and the approximate search runs only in a window around each place one of them stands.
+ * A passage that was moved and lightly reworded keeps some piece intact; a deleted one has none,
+ * and is an orphan after a few cheap look-ups.
+ */
+function seededFuzzy(text: string, ann: Annotation, expected: number, minSim: number): Candidate | undefined {
   const quote = ann.exact;
-  const maxErrors = Math.min(256, Math.floor(quote.length * (1 - minSim)));
-  const region = text.slice(from, to);
-  const found = search(region, quote, maxErrors);
-  if (found.length === 0) return undefined;
-  const cands = found.map((m) => ({ start: snap(text, from + m.start), end: snap(text, from + m.end), errors: m.errors }));
+  const maxErrors = maxErrorsFor(quote, minSim);
+  const piece = Math.max(6, Math.min(24, Math.floor(quote.length / 4)));
+  if (quote.length < piece) return undefined;
+  const offsets = [...new Set([0, Math.floor((quote.length - piece) / 2), quote.length - piece])];
+  const windows: [number, number][] = [];
+  for (const o of offsets) {
+    const p = quote.slice(o, o + piece);
+    const hits: number[] = [];
+    for (let i = text.indexOf(p); i !== -1 && hits.length <= MAX_SEED_HITS; i = text.indexOf(p, i + 1)) hits.push(i);
+    if (hits.length > MAX_SEED_HITS) continue;
+    for (const h of hits) windows.push([Math.max(0, h - o - maxErrors - 1), Math.min(text.length, h - o + quote.length + maxErrors + 1)]);
+  }
+  if (windows.length === 0) return undefined;
+  windows.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const w of windows) {
+    const last = merged[merged.length - 1];
+    if (last && w[0] <= last[1]) last[1] = Math.max(last[1], w[1]);
+    else merged.push([w[0], w[1]]);
+  }
+  const cands = merged.flatMap(([from, to]) => fuzzyCandidates(text, quote, from, to, maxErrors));
   return best(text, ann, cands, expected);
 }
 
@@ -177,7 +218,7 @@ function anchorOne(text: Text, t: string, ann: Annotation, shift: number, opts: 
   // 4. Approximately, near the expected place and then anywhere.
   if (exact.length >= opts.minFuzzyLength) {
     let c = ann.start !== undefined ? fuzzy(t, ann, wFrom, wTo, expected, opts.minSimilarity) : undefined;
-    if (!c && !opts.noGlobalFuzzy) c = fuzzy(t, ann, 0, t.length, expected, opts.minSimilarity);
+    if (!c && !opts.noGlobalFuzzy) c = seededFuzzy(t, ann, expected, opts.minSimilarity);
     if (c) {
       const similarity = Math.round((1 - c.errors / exact.length) * 100);
       return toResult(c, 'fuzzy', `The quoted text changed; matched a passage ${similarity}% similar (${c.errors} character${c.errors === 1 ? '' : 's'} differ).`);
