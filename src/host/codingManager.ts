@@ -42,6 +42,8 @@ export class CodingManager implements vscode.Disposable {
   private readonly codebookChanged = new vscode.EventEmitter<Folder>();
   readonly onDidChangeCodebook = this.codebookChanged.event;
   readonly undo = new CodingUndo(this);
+  /** Sidecar writes under way (and started in all) per document, to tell our own writes read back late from outside changes. */
+  private readonly writing = new WeakMap<CodedDocument, { active: number; started: number }>();
 
   constructor(readonly diagnostics: vscode.DiagnosticCollection) {
     this.disposables.push(this.changed, this.codebookChanged, this.undo);
@@ -217,7 +219,15 @@ export class CodingManager implements vscode.Disposable {
       return true;
     }
     doc.lastSidecarText = text;
-    await f.store.writeTextAtomic(doc.sidecarPath, text);
+    let w = this.writing.get(doc);
+    if (!w) this.writing.set(doc, (w = { active: 0, started: 0 }));
+    w.active++;
+    w.started++;
+    try {
+      await f.store.writeTextAtomic(doc.sidecarPath, text);
+    } finally {
+      w.active--;
+    }
     doc.sidecarExists = true;
     doc.positionsChanged = false;
     return true;
@@ -230,8 +240,16 @@ export class CodingManager implements vscode.Disposable {
     if (!f || !docPath) return;
     const doc = [...this.docs.values()].find((d) => d.path === docPath && this.folderOf(d.document.uri) === f);
     if (!doc) return;
+    const before = this.writing.get(doc);
+    const busy = !!before?.active;
+    const started = before?.started ?? 0;
     const text = await f.store.readText(sidecarPath!);
     if (text === doc.lastSidecarText) return; // our own write
+    // While we write, what was read may be an earlier write of ours (the event of one coding action
+    // arriving during the next one's write): taking it for an outside change would undo the newer
+    // action. Our write under way reports itself with its own event once it is on disk.
+    const after = this.writing.get(doc);
+    if (busy || after?.active || (after?.started ?? 0) !== started) return;
     const counts = doc.load(text);
     this.undo.forget(doc);
     this.reportLoad(doc, counts);
