@@ -85,8 +85,8 @@ export function checkCodebook(cb: Codebook): { pointer: string; message: string 
 
 /** Serialises a codebook deterministically: fixed key order, two-space indent, final newline. */
 export function serializeCodebook(cb: Codebook): string {
-  const stage = (s: Stage) => pick(s, ['id', 'name', 'description', 'colour']);
-  const code = (c: Code) => pick(c, ['id', 'name', 'definition', 'whenToUse', 'whenNotToUse', 'example', 'colour', 'parent', 'stage']);
+  const stage = (s: Stage) => pick(s, ['id', 'name', 'description', 'colour', 'memo']);
+  const code = (c: Code) => pick(c, ['id', 'name', 'definition', 'whenToUse', 'whenNotToUse', 'example', 'colour', 'parent', 'stage', 'memo']);
   const out = pick({ ...cb, version: cb.version ?? CODEBOOK_VERSION }, ['version', 'name', 'description']);
   out.stages = cb.stages.map(stage);
   out.codes = cb.codes.map(code);

@@ -9,6 +9,8 @@ export interface Stage {
   description?: string;
   /** CSS hex colour, "#rrggbb". */
   colour?: string;
+  /** The researchers' memo on the stage, Markdown. */
+  memo?: string;
 }
 
 export interface Code {
@@ -25,6 +27,8 @@ export interface Code {
   parent?: string;
   /** Id of the stage this code belongs to. */
   stage?: string;
+  /** The researchers' memo on the code (analytic notes, decisions), Markdown. */
+  memo?: string;
 }
 
 export interface Codebook {

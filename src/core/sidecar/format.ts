@@ -9,6 +9,7 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import sidecarSchema from '../../../schemas/sidecar.schema.json';
+import { newAnnotationId, timestamp } from '../annotations';
 import type { Annotation } from '../model/annotation';
 import type { Problem } from '../problems';
 import { parseJsonFile, schemaProblems } from '../json';
@@ -38,6 +39,22 @@ export function compareAnnotations(a: Annotation, b: Annotation): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/**
+ * Whether an annotation is about the whole document rather than a passage: it has neither a
+ * position nor a quote. Its memo is a document memo. It is written with a target naming the
+ * document only (`{ "id": "file:b.md", "type": "Text", "format": "text/markdown" }`, a W3C
+ * External Web Resource), without selectors; an orphan always keeps its quote, so the two never mix.
+ */
+export function isWholeDocument(ann: Annotation): boolean {
+  return ann.start === undefined && ann.end === undefined && ann.exact === '' && ann.prefix === '' && ann.suffix === '';
+}
+
+/** A memo on the whole document (a whole-document annotation with no codes). */
+export function createDocumentMemo(spec: { memo: string; creator: string; id?: string; now?: Date }): Annotation {
+  const at = timestamp(spec.now);
+  return { id: spec.id ?? newAnnotationId(), creator: spec.creator, created: at, modified: at, codes: [], memo: spec.memo, exact: '', prefix: '', suffix: '' };
+}
+
 /** The W3C JSON-LD object of one annotation, keys in a fixed order. */
 export function annotationToW3C(ann: Annotation, documentName: string): Record<string, unknown> {
   const body: Record<string, unknown>[] = ann.codes.map((c) => ({ type: 'SpecificResource', purpose: 'classifying', source: codeIri(c) }));
@@ -57,7 +74,9 @@ export function annotationToW3C(ann: Annotation, documentName: string): Record<s
     modified: ann.modified,
   };
   if (body.length > 0) out.body = body;
-  out.target = { source: documentIri(documentName), selector };
+  out.target = isWholeDocument(ann)
+    ? { id: documentIri(documentName), type: 'Text', format: 'text/markdown' }
+    : { source: documentIri(documentName), selector };
   return out;
 }
 
@@ -162,7 +181,8 @@ export function annotationFromW3C(item: Json): Annotation {
       memo = String(b.value);
     }
   }
-  const target = item.target as Json;
+  // A whole-document target: an IRI, or an object without selectors.
+  const target = (typeof item.target === 'string' ? {} : item.target) as Json;
   let start: number | undefined;
   let end: number | undefined;
   let exact = '';
