@@ -43,7 +43,7 @@ export const networkOrchestrationTemplate: Codebook = {
       description:
         'The performance: how members actually play together day to day, through referrals, ' +
         'transfers, protocols, meetings, informal contact and the trust or friction between them.',
-      colour: '#f97316',
+      colour: '#0f766e',
     },
   ],
   codes: [
@@ -62,7 +62,7 @@ export const networkOrchestrationTemplate: Codebook = {
         'Do not use for routine clinical work inside one organisation, or for change in rules and ' +
         'beliefs, which belongs under institutional work.',
       example: '"My job is to make fourteen hospitals behave like one system when none of them reports to me."',
-      colour: '#3b82f6',
+      colour: '#475569',
     },
     {
       id: 'brokering-relations',
@@ -133,7 +133,7 @@ export const networkOrchestrationTemplate: Codebook = {
         'Do not use when the aim is to make a particular new rule feel legitimate, which is aligning ' +
         'normative assumptions, or for mere politeness with no appeal to common purpose.',
       example: '"At the end of the day it is the same patient, whether she is in our resus or theirs."',
-      colour: '#f472b6',
+      colour: '#f97316',
       parent: 'orchestration-tasks',
       stage: 'relationships',
     },
@@ -153,7 +153,7 @@ export const networkOrchestrationTemplate: Codebook = {
         'Do not use for actions that simply follow existing rules without working on them, nor for ' +
         'the orchestration tasks themselves.',
       example: '"We had to change what people thought a good trauma service looked like before we could change anything else."',
-      colour: '#c084fc',
+      colour: '#4d7c0f',
     },
     {
       id: 'creating-institutions',
@@ -239,7 +239,7 @@ export const networkOrchestrationTemplate: Codebook = {
         'Do not use for appeals to a general shared mission with no particular rule in view, which ' +
         'is forging shared values.',
       example: '"Bypassing your local hospital is not a snub to it; it is what a good paramedic does for that patient."',
-      colour: '#be185d',
+      colour: '#b45309',
       parent: 'creating-institutions',
       stage: 'relationships',
     },
