@@ -9,7 +9,7 @@ import { applyChange, type TextChange } from '../core/anchoring/live';
 import type { AnchorStatus, Annotation } from '../core/model/annotation';
 import type { Problem } from '../core/problems';
 import { openDocument } from '../core/project';
-import { compareAnnotations, serializeSidecar, type Sidecar } from '../core/sidecar/format';
+import { compareAnnotations, isWholeDocument, serializeSidecar, type Sidecar } from '../core/sidecar/format';
 import { hashText } from '../core/text/text';
 import { DocumentMapper } from './convert';
 
@@ -95,8 +95,9 @@ export class CodedDocument {
     return this.segments.filter((s) => s.start !== undefined && s.end !== undefined);
   }
 
+  /** Segments that lost their text (a memo on the whole document has no position but is not lost). */
   orphans(): Segment[] {
-    return this.segments.filter((s) => s.start === undefined || s.end === undefined);
+    return this.segments.filter((s) => (s.start === undefined || s.end === undefined) && !isWholeDocument(s.ann));
   }
 
   /** Segments containing a document offset (or touching it at their end), innermost first. */

@@ -41,12 +41,15 @@ export class CodingManager implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly codebookChanged = new vscode.EventEmitter<Folder>();
   readonly onDidChangeCodebook = this.codebookChanged.event;
+  private readonly wrote = new vscode.EventEmitter<{ folder: Folder; path: string; text: string }>();
+  /** Fires after a sidecar was written by the editor, with its text (so indexes need not re-read it). */
+  readonly onDidWriteSidecar = this.wrote.event;
   readonly undo = new CodingUndo(this);
   /** Sidecar writes under way (and started in all) per document, to tell our own writes read back late from outside changes. */
   private readonly writing = new WeakMap<CodedDocument, { active: number; started: number }>();
 
   constructor(readonly diagnostics: vscode.DiagnosticCollection) {
-    this.disposables.push(this.changed, this.codebookChanged, this.undo);
+    this.disposables.push(this.changed, this.codebookChanged, this.wrote, this.undo);
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => void this.ensure(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
@@ -230,7 +233,21 @@ export class CodingManager implements vscode.Disposable {
     }
     doc.sidecarExists = true;
     doc.positionsChanged = false;
+    this.wrote.fire({ folder: f, path: doc.sidecarPath, text });
     return true;
+  }
+
+  /** Reloads an open document's coding from its sidecar on disk (after a workspace-wide change). */
+  async reloadFromDisk(folder: Folder, sidecarPath: string): Promise<void> {
+    const docPath = documentPathFor(sidecarPath);
+    const doc = [...this.docs.values()].find((d) => d.path === docPath && this.folderOf(d.document.uri) === folder);
+    if (!doc) return;
+    const text = await folder.store.readText(sidecarPath);
+    if (text === doc.lastSidecarText) return;
+    const counts = doc.load(text);
+    this.undo.forget(doc);
+    this.reportLoad(doc, counts);
+    this.changed.fire({ doc, reason: 'load' });
   }
 
   private async onSidecarChangedOnDisk(uri: vscode.Uri): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { shorten } from '../core/project';
+import { isWholeDocument } from '../core/sidecar/format';
 import type { CodedDocument } from './codedDocument';
 import type { CodingManager } from './codingManager';
 import { toDiagnostic } from './convert';
@@ -34,6 +35,7 @@ export class CodingProblems implements vscode.Disposable, vscode.CodeActionProvi
     const out: vscode.Diagnostic[] = [];
     const top = new vscode.Range(0, 0, 0, 0);
     for (const s of doc.segments) {
+      if (isWholeDocument(s.ann)) continue;
       const codes = s.ann.codes.map((c) => index?.codes.get(c)?.name ?? c).join(', ') || 'no code';
       if (s.start === undefined || s.end === undefined) {
         const d = new vscode.Diagnostic(top, `Coded segment lost its text (${codes}): “${shorten(s.ann.exact, 80)}”. ${s.reason ?? ''} It is kept; select the passage and use the quick fix to re-attach it.`, vscode.DiagnosticSeverity.Warning);

@@ -185,6 +185,8 @@ function anchorOne(text: Text, t: string, ann: Annotation, shift: number, opts: 
   const len = text.length;
   const hasPos = ann.start !== undefined && ann.end !== undefined && ann.start >= 0 && ann.end! >= ann.start! && ann.end! <= len;
   if (exact.length === 0) {
+    // A memo on the whole document has neither a position nor a quote: nothing to anchor.
+    if (ann.start === undefined && ann.end === undefined) return { id, status: 'exact' };
     return { id, status: 'orphan', reason: 'The annotation has no quoted text to look for.' };
   }
   // 1. Still in place.

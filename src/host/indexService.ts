@@ -1,0 +1,104 @@
+/**
+ * The workspace-wide index of coding behind the side panel: every sidecar's segments and every
+ * document's case attributes, per workspace folder. Loaded once in the background (with progress
+ * in the status bar), then kept current by file watchers and by the editor's own writes, never by
+ * rescanning.
+ */
+import * as vscode from 'vscode';
+import { frontMatterAttributes } from '../core/index/attributes';
+import { loadAll, WorkspaceIndex, type IndexFilter } from '../core/index/workspaceIndex';
+import { isDocumentPath, isSidecarPath } from '../core/project';
+import type { CodingManager, Folder } from './codingManager';
+
+export class IndexService implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly indexes = new Map<Folder, WorkspaceIndex>();
+  private readonly loading = new Map<Folder, Promise<WorkspaceIndex>>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires (debounced) when counts, segments, memos or attributes may have changed. */
+  readonly onDidChange = this.changed.event;
+  private timer?: ReturnType<typeof setTimeout>;
+  /** The case-attribute filter the views apply. */
+  filter: IndexFilter = {};
+
+  constructor(private readonly manager: CodingManager) {
+    this.disposables.push(this.changed);
+    const sidecars = vscode.workspace.createFileSystemWatcher('**/*.annotations.json');
+    const docs = vscode.workspace.createFileSystemWatcher('**/*.{md,markdown}');
+    const onFile = (uri: vscode.Uri, deleted: boolean) => void this.fileChanged(uri, deleted);
+    sidecars.onDidCreate((u) => onFile(u, false));
+    sidecars.onDidChange((u) => onFile(u, false));
+    sidecars.onDidDelete((u) => onFile(u, true));
+    docs.onDidCreate((u) => onFile(u, false));
+    docs.onDidChange((u) => onFile(u, false));
+    docs.onDidDelete((u) => onFile(u, true));
+    this.disposables.push(sidecars, docs);
+    this.disposables.push(
+      manager.onDidChangeCodebook((f) => {
+        this.indexes.get(f)?.setCodebook(f.codebook.index);
+        this.fire();
+      }),
+      manager.onDidWriteSidecar(({ folder, path, text }) => {
+        this.indexes.get(folder)?.upsertSidecar(path, text);
+        this.fire();
+      }),
+    );
+  }
+
+  private fire(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.changed.fire(), 100);
+  }
+
+  /** The folder's index, loading it on first use. */
+  async index(folder: Folder): Promise<WorkspaceIndex> {
+    const have = this.indexes.get(folder);
+    if (have) return have;
+    let p = this.loading.get(folder);
+    if (!p) {
+      p = Promise.resolve(
+        vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Indexing coding in ${folder.folder.name}` }, () =>
+          loadAll(folder.store, { codebook: folder.codebook.index, attributes: (_p, text) => frontMatterAttributes(text).attributes }),
+        ),
+      ).then((ix) => {
+        this.indexes.set(folder, ix);
+        this.loading.delete(folder);
+        this.fire();
+        return ix;
+      });
+      this.loading.set(folder, p);
+    }
+    return p;
+  }
+
+  /** Already-loaded index, without waiting. */
+  peek(folder: Folder): WorkspaceIndex | undefined {
+    return this.indexes.get(folder);
+  }
+
+  setFilter(filter: IndexFilter): void {
+    this.filter = filter;
+    this.changed.fire();
+  }
+
+  private async fileChanged(uri: vscode.Uri, deleted: boolean): Promise<void> {
+    const folder = this.manager.folderOf(uri);
+    const ix = folder && this.indexes.get(folder);
+    const path = folder?.store.relative(uri);
+    if (!folder || !ix || path === undefined) return;
+    if (isSidecarPath(path)) {
+      const text = deleted ? undefined : await folder.store.readText(path);
+      if (text === undefined) ix.removeSidecar(path);
+      else ix.upsertSidecar(path, text);
+    } else if (isDocumentPath(path)) {
+      const text = deleted ? undefined : await folder.store.readText(path);
+      ix.setAttributes(path, text === undefined ? undefined : frontMatterAttributes(text).attributes);
+    } else return;
+    this.fire();
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
