@@ -8,21 +8,38 @@ import { reattachSegment } from './host/commands/reattach';
 import { recode } from './host/commands/recode';
 import { removeCode } from './host/commands/removeCode';
 import { revealCode } from './host/commands/revealCode';
-import { testState } from './host/commands/testState';
+import { testState, viewsState } from './host/commands/testState';
 import { undoCoding } from './host/commands/undoCoding';
 import { CodingManager } from './host/codingManager';
 import { Decorations } from './host/decorations';
 import { CodingHoverProvider } from './host/hover';
 import { CodingProblems } from './host/problems';
 import { RecentCodes } from './host/recentCodes';
+import { CodebookEditing } from './host/commands/codebookEditing';
+import { documentMemo } from './host/commands/documentMemo';
+import { openSample } from './host/commands/openSample';
+import { openSegment } from './host/commands/openSegment';
+import { IndexService } from './host/indexService';
+import { CodeIcons } from './host/views/codeIcons';
+import { CodebookView } from './host/views/codebookView';
+import { MemosView } from './host/views/memosView';
+import { PanelState } from './host/views/selection';
+import { SegmentsView } from './host/views/segmentsView';
 
 export function activate(context: vscode.ExtensionContext): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('qda');
   const manager = new CodingManager(diagnostics);
-  const decorations = new Decorations(manager);
+  const panel = new PanelState(context.workspaceState);
+  const decorations = new Decorations(manager, () => panel.hidden(), panel.onDidChange);
   const problems = new CodingProblems(manager);
   const recent = new RecentCodes(context.workspaceState);
-  context.subscriptions.push(diagnostics, manager, decorations, problems);
+  const indexes = new IndexService(manager);
+  const icons = new CodeIcons(vscode.Uri.joinPath(context.globalStorageUri, 'code-icons'));
+  const codebookView = new CodebookView(manager, indexes, panel, icons, context.workspaceState);
+  const segmentsView = new SegmentsView(manager, indexes, panel);
+  const memosView = new MemosView(context.extensionUri, manager, indexes, panel);
+  const editing = new CodebookEditing(manager, indexes, panel);
+  context.subscriptions.push(diagnostics, manager, decorations, problems, panel, indexes, codebookView, segmentsView, memosView);
 
   const command = (id: string, run: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
   command('qda.codeSelection', (args?: Parameters<typeof codeSelection>[2]) => codeSelection(manager, recent, args));
@@ -36,7 +53,26 @@ export function activate(context: vscode.ExtensionContext): void {
   command('qda.createCodebook', (args?: Parameters<typeof createCodebook>[1]) => createCodebook(manager, args));
   command('qda.undoCoding', () => undoCoding(manager, false));
   command('qda.redoCoding', () => undoCoding(manager, true));
+  command('qda.documentMemo', (args?: Parameters<typeof documentMemo>[1]) => documentMemo(manager, args));
+  command('qda.openSegment', (args: Parameters<typeof openSegment>[1]) => openSegment(manager, args));
+  command('qda.openSample', () => openSample(context.extensionUri));
+  command('qda.codebook.newCode', (arg?: Parameters<CodebookEditing['newCode']>[0]) => editing.newCode(arg));
+  command('qda.codebook.newSubCode', (arg?: Parameters<CodebookEditing['newCode']>[0]) => editing.newCode(arg, true));
+  command('qda.codebook.rename', (arg?: Parameters<CodebookEditing['rename']>[0]) => editing.rename(arg));
+  command('qda.codebook.recolour', (arg?: Parameters<CodebookEditing['recolour']>[0]) => editing.recolour(arg));
+  command('qda.codebook.editDefinition', (arg?: Parameters<CodebookEditing['editDefinition']>[0]) => editing.editDefinition(arg));
+  command('qda.codebook.editMemo', (arg?: Parameters<CodebookEditing['editMemo']>[0]) => editing.editMemo(arg));
+  command('qda.codebook.merge', (arg?: Parameters<CodebookEditing['merge']>[0]) => editing.merge(arg));
+  command('qda.codebook.delete', (arg?: Parameters<CodebookEditing['delete']>[0]) => editing.delete(arg));
+  command('qda.codebook.toggleHighlight', (arg?: Parameters<CodebookEditing['toggleHighlight']>[0]) => editing.toggleHighlight(arg));
+  command('qda.codebook.undo', () => editing.undo());
+  command('qda.codebook.filter', (arg?: Parameters<CodebookEditing['filterByAttribute']>[0]) => editing.filterByAttribute(arg));
+  command('qda.codebook.clearFilter', () => editing.filterByAttribute({ attributes: null }));
+  command('qda.codebook.groupByStage', () => codebookView.setByStage(true));
+  command('qda.codebook.showHierarchy', () => codebookView.setByStage(false));
+  command('qda.codebook.selectCodes', (arg: { folder?: string; codes: string[] }) => panel.select(arg.folder ? vscode.Uri.parse(arg.folder) : manager.allFolders()[0]?.folder.uri, arg.codes));
   command('qda.test.state', (args?: { uri?: string }) => testState(manager, decorations, args));
+  command('qda.test.views', () => viewsState(manager, indexes, panel, codebookView, segmentsView, memosView));
 
   context.subscriptions.push(vscode.languages.registerHoverProvider({ language: 'markdown' }, new CodingHoverProvider(manager)));
 

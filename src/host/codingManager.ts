@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import { createAnnotation, timestamp } from '../core/annotations';
 import type { Annotation } from '../core/model/annotation';
 import { documentPathFor, sidecarPathFor, SIDECAR_SUFFIX } from '../core/sidecar/iri';
+import { createDocumentMemo, isWholeDocument } from '../core/sidecar/format';
 import { CodebookService } from './codebookService';
 import { CodedDocument, copySegment, type Segment } from './codedDocument';
 import { DocumentMapper } from './convert';
@@ -400,6 +401,27 @@ export class CodingManager implements vscode.Disposable {
     seg.reason = undefined;
     seg.ann.modified = timestamp();
     this.undo.record(doc, 'Re-attach segment', before, [copySegment(seg)]);
+    await this.commit(doc);
+  }
+
+  /** Sets (or with an empty text removes) the memo on the whole document. */
+  async setDocumentMemo(document: vscode.TextDocument, memo: string): Promise<void> {
+    const doc = await this.writable(document);
+    const existing = doc.segments.find((s) => isWholeDocument(s.ann));
+    const before = existing ? [copySegment(existing)] : [];
+    if (memo.trim() === '') {
+      if (!existing) return;
+      doc.segments.splice(doc.segments.indexOf(existing), 1);
+      this.undo.record(doc, 'Remove document memo', before, []);
+    } else if (existing) {
+      existing.ann.memo = memo;
+      existing.ann.modified = timestamp();
+      this.undo.record(doc, 'Edit document memo', before, [copySegment(existing)]);
+    } else {
+      const seg: Segment = { ann: createDocumentMemo({ memo, creator: await coderName(document.uri) }), status: 'exact' };
+      doc.segments.push(seg);
+      this.undo.record(doc, 'Add document memo', [], [copySegment(seg)]);
+    }
     await this.commit(doc);
   }
 

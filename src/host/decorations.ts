@@ -41,8 +41,14 @@ export class Decorations implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly snapshots = new Map<string, DecorationSnapshot>();
 
-  constructor(private readonly manager: CodingManager) {
+  constructor(
+    private readonly manager: CodingManager,
+    /** Codes whose highlights the user has hidden from the Codebook view. */
+    private readonly hidden: () => ReadonlySet<string> = () => new Set(),
+    onHiddenChange?: vscode.Event<void>,
+  ) {
     this.disposables.push(this.labelType);
+    if (onHiddenChange) this.disposables.push(onHiddenChange(() => this.refreshVisible()));
     this.disposables.push(
       manager.onDidChange(({ doc, reason }) => (reason === 'edit' ? this.schedule(doc) : this.refreshDocument(doc))),
       vscode.window.onDidChangeVisibleTextEditors(() => this.refreshVisible()),
@@ -133,9 +139,12 @@ export class Decorations implements vscode.Disposable {
     const lines = new Map<number, Set<string>>();
     const labels: vscode.DecorationOptions[] = [];
     const showLabels = vscode.workspace.getConfiguration('qda', document.uri).get<boolean>('inlineLabels', false);
+    const hidden = this.hidden();
     for (const s of doc.anchored()) {
+      const visible = s.ann.codes.filter((c) => !hidden.has(c));
+      if (visible.length === 0) continue;
       const range = toRange(document, s.start!, s.end!);
-      for (const code of s.ann.codes) {
+      for (const code of visible) {
         let list = byCode.get(code);
         if (!list) byCode.set(code, (list = []));
         list.push(range);

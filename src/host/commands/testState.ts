@@ -5,6 +5,11 @@
 import * as vscode from 'vscode';
 import type { CodingManager } from '../codingManager';
 import type { Decorations } from '../decorations';
+import type { IndexService } from '../indexService';
+import type { CodebookNode, CodebookView } from '../views/codebookView';
+import type { MemosView } from '../views/memosView';
+import type { PanelState } from '../views/selection';
+import type { SegmentNode, SegmentsView } from '../views/segmentsView';
 import { targetDocument } from './common';
 
 export async function testState(manager: CodingManager, decorations: Decorations, args?: { uri?: string }) {
@@ -31,5 +36,50 @@ export async function testState(manager: CodingManager, decorations: Decorations
     })),
     decorations: decorations.snapshots.get(document.uri.toString()),
     diagnostics: vscode.languages.getDiagnostics(document.uri).map((d) => ({ message: d.message, severity: d.severity, line: d.range.start.line })),
+  };
+}
+
+interface TreeSnapshot {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  contextValue?: string;
+  command?: unknown;
+  children: TreeSnapshot[];
+}
+
+async function snapshotTree<T>(provider: vscode.TreeDataProvider<T>, node?: T, depth = 0): Promise<TreeSnapshot[]> {
+  if (depth > 8) return [];
+  const kids = (await provider.getChildren(node)) ?? [];
+  const out: TreeSnapshot[] = [];
+  for (const k of kids) {
+    const item = await provider.getTreeItem(k);
+    const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+    const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip;
+    out.push({
+      label,
+      description: typeof item.description === 'string' ? item.description : undefined,
+      tooltip,
+      contextValue: item.contextValue,
+      command: item.command ? { command: item.command.command, arguments: item.command.arguments } : undefined,
+      children: await snapshotTree(provider, k, depth + 1),
+    });
+  }
+  return out;
+}
+
+/** `qda.test.views`: the side panel's views as plain data (trees, messages, memos, filter). */
+export async function viewsState(manager: CodingManager, indexes: IndexService, panel: PanelState, codebook: CodebookView, segments: SegmentsView, memos: MemosView) {
+  for (const f of manager.allFolders()) await indexes.index(f);
+  codebook.refresh();
+  return {
+    selectedCodes: panel.selectedCodes,
+    hidden: [...panel.hidden()],
+    filter: indexes.filter,
+    byStage: codebook.byStage,
+    codebook: await snapshotTree<CodebookNode>(codebook),
+    segments: await snapshotTree<SegmentNode>(segments),
+    segmentsMessage: segments.view.message,
+    memos: await memos.search(''),
   };
 }
