@@ -61,6 +61,8 @@ export class IndexService implements vscode.Disposable {
           loadAll(folder.store, { codebook: folder.codebook.index, attributes: (_p, text) => frontMatterAttributes(text).attributes }),
         ),
       ).then((ix) => {
+        // The codebook may have changed (been created, fixed) while the workspace was read.
+        ix.setCodebook(folder.codebook.index);
         this.indexes.set(folder, ix);
         this.loading.delete(folder);
         this.fire();

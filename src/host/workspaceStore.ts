@@ -33,7 +33,10 @@ export class WorkspaceStore implements FileStore {
     await vscode.workspace.fs.createDirectory(dir);
     await vscode.workspace.fs.writeFile(tmp, new TextEncoder().encode(text));
     try {
-      await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
+      // workspace.fs.rename deletes an existing target before moving, so readers (file watchers,
+      // git) could find the file missing; on disk, rename it in one step as the OS does.
+      if (target.scheme === 'file') await (await import('node:fs/promises')).rename(tmp.fsPath, target.fsPath);
+      else await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
     } catch (e) {
       await vscode.workspace.fs.delete(tmp).then(undefined, () => undefined);
       throw e;

@@ -262,7 +262,10 @@ export class CodebookEditing {
 
   /** Writes open documents' pending coding first, so a workspace-wide change starts from what is on disk. */
   private async flushOpenDocuments(folder: Folder): Promise<void> {
-    for (const d of this.manager.openDocuments()) if (this.manager.folderOf(d.document.uri) === folder && !d.readOnly) await this.manager.persist(d, { quiet: true });
+    for (const d of this.manager.openDocuments()) {
+      // An uncoded document without a sidecar has nothing pending: writing would create an empty sidecar.
+      if (this.manager.folderOf(d.document.uri) === folder && !d.readOnly && (d.sidecarExists || d.segments.length > 0)) await this.manager.persist(d, { quiet: true });
+    }
   }
 
   private async apply(folder: Folder, label: string, before: Codebook, after: Codebook, files: FileChange[]): Promise<void> {
