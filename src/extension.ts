@@ -65,6 +65,8 @@ export function activate(context: vscode.ExtensionContext): void {
   command('qda.codebook.merge', (arg?: Parameters<CodebookEditing['merge']>[0]) => editing.merge(arg));
   command('qda.codebook.delete', (arg?: Parameters<CodebookEditing['delete']>[0]) => editing.delete(arg));
   command('qda.codebook.toggleHighlight', (arg?: Parameters<CodebookEditing['toggleHighlight']>[0]) => editing.toggleHighlight(arg));
+  command('qda.codebook.hideHighlight', (arg?: Parameters<CodebookEditing['toggleHighlight']>[0]) => editing.toggleHighlight(arg));
+  command('qda.codebook.showHighlight', (arg?: Parameters<CodebookEditing['toggleHighlight']>[0]) => editing.toggleHighlight(arg));
   command('qda.codebook.undo', () => editing.undo());
   command('qda.codebook.filter', (arg?: Parameters<CodebookEditing['filterByAttribute']>[0]) => editing.filterByAttribute(arg));
   command('qda.codebook.clearFilter', () => editing.filterByAttribute({ attributes: null }));

@@ -100,20 +100,20 @@ export class CodebookView implements vscode.TreeDataProvider<CodebookNode>, vsco
     if (!index) return [];
     // Make sure icons exist before items are drawn.
     const codes = node.kind === 'stage' ? this.stageRoots(index, node.stage) : this.childCodes(index, node.code, node.stageMode);
-    await Promise.all(codes.map((c) => this.icons.icon(index.colourOf(c.id), this.panel.hidden().has(c.id))));
+    await Promise.all(codes.map((c) => this.icons.icon(index.colourOf(c.id), this.panel.hidden().has(c.id) ? 'ring' : 'dot')));
     return codes.map((code) => ({ kind: 'code', folder: node.folder, code, stageMode: node.kind === 'stage' || (node.kind === 'code' && node.stageMode) }));
   }
 
   private async folderChildren(folder: Folder): Promise<CodebookNode[]> {
     const index = folder.codebook.index!;
     if (this.byStage && index.codebook.stages.length > 0) {
-      await Promise.all(index.codebook.stages.map((s) => this.icons.icon(s.colour ?? '#808080', true)));
+      await Promise.all(index.codebook.stages.map((s) => this.icons.icon(s.colour ?? '#808080', 'square')));
       const nodes: CodebookNode[] = index.codebook.stages.map((stage) => ({ kind: 'stage', folder, stage }));
       if (this.stageRoots(index, undefined).length > 0) nodes.push({ kind: 'stage', folder });
       return nodes;
     }
     const roots = index.children(undefined);
-    await Promise.all(roots.map((c) => this.icons.icon(index.colourOf(c.id), this.panel.hidden().has(c.id))));
+    await Promise.all(roots.map((c) => this.icons.icon(index.colourOf(c.id), this.panel.hidden().has(c.id) ? 'ring' : 'dot')));
     return roots.map((code) => ({ kind: 'code', folder, code, stageMode: false }));
   }
 
@@ -145,7 +145,7 @@ export class CodebookView implements vscode.TreeDataProvider<CodebookNode>, vsco
       const codes = this.stageRoots(index, node.stage);
       const total = counts ? codes.reduce((n, c) => n + (counts.get(c.id)?.withDescendants.segments ?? 0), 0) : undefined;
       item.description = total === undefined ? '' : `${total} segment${total === 1 ? '' : 's'}`;
-      item.iconPath = node.stage ? this.icons.peek(node.stage.colour ?? '#808080', true) : new vscode.ThemeIcon('layers');
+      item.iconPath = node.stage ? this.icons.peek(node.stage.colour ?? '#808080', 'square') : new vscode.ThemeIcon('layers');
       const tip = new vscode.MarkdownString();
       tip.appendMarkdown('**').appendText(node.stage?.name ?? ACROSS).appendMarkdown('**\n\n');
       tip.appendText(node.stage?.description ?? 'Codes that belong to no single stage.');
@@ -158,7 +158,7 @@ export class CodebookView implements vscode.TreeDataProvider<CodebookNode>, vsco
     const item = new vscode.TreeItem(code.name, hasKids ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = `${node.folder.folder.uri}#code:${code.id}:${node.stageMode ? 's' : 'h'}`;
     item.contextValue = hidden ? 'code.hidden' : 'code';
-    item.iconPath = this.icons.peek(index.colourOf(code.id), hidden);
+    item.iconPath = this.icons.peek(index.colourOf(code.id), hidden ? 'ring' : 'dot');
     const c = counts?.get(code.id);
     const parts: string[] = [];
     if (counts) {
@@ -168,7 +168,6 @@ export class CodebookView implements vscode.TreeDataProvider<CodebookNode>, vsco
       const all = c?.withDescendants.segments ?? own;
       if (hasKids && all !== own) parts.push(`${all} with sub-codes`);
     }
-    if (node.stageMode && code.parent && index.stageOf(code.parent)?.id !== index.stageOf(code.id)?.id) parts.push(`in ${index.pathOf(code.parent)}`);
     if (hidden) parts.push('hidden');
     item.description = parts.join(' · ');
     item.tooltip = codeTooltip(index, code, c);

@@ -59,7 +59,8 @@ export class SegmentsView implements vscode.TreeDataProvider<SegmentNode>, vscod
       const item = new vscode.TreeItem(node.doc.document.split('/').pop()!, vscode.TreeItemCollapsibleState.Expanded);
       item.resourceUri = node.folder.store.uri(node.doc.document);
       item.iconPath = vscode.ThemeIcon.File;
-      item.description = `${node.doc.segments.length} segment${node.doc.segments.length === 1 ? '' : 's'} · ${node.doc.document}`;
+      const dir = node.doc.document.includes('/') ? node.doc.document.slice(0, node.doc.document.lastIndexOf('/')) : '';
+      item.description = `${node.doc.segments.length} segment${node.doc.segments.length === 1 ? '' : 's'}${dir ? ` · ${dir}` : ''}`;
       item.id = `${node.folder.folder.uri}#doc:${node.doc.document}`;
       return item;
     }
