@@ -411,9 +411,9 @@ describe('The Qualitative coding side panel', () => {
     assert.deepEqual(
       v.segments.map((d) => [d.label, d.description]),
       [
-        ['harbour-consultant.md', `2 segments · ${CONSULTANT}`],
-        ['harbour-nurse.md', `1 segment · ${NURSE}`],
-        ['moorside-manager.md', `2 segments · ${MANAGER}`],
+        ['harbour-consultant.md', '2 segments · panel'],
+        ['harbour-nurse.md', '1 segment · panel'],
+        ['moorside-manager.md', '2 segments · panel'],
       ],
     );
     const evidence = await nameOf(EVIDENCE);
