@@ -10,24 +10,23 @@
  * block that nothing below can extend, and ends at the end of a line before a blank line, with a
  * last block that cannot extend past it. Concretely:
  *
- * - it takes the blocks the edit touches, and the block before too when the edit starts in the
- *   space between two blocks;
- * - it widens backwards while the block before is a list, code, a definition, or is not separated
- *   from the region by a blank line (a list or indented code can continue across a blank line;
- *   a paragraph can be turned into a setext heading by the next line);
- * - it widens forwards the same way, and also past HTML blocks (an HTML comment can run across
- *   blank lines until its `-->`);
- * - after parsing, if the region's new last block is anything but a paragraph, heading, thematic
- *   break, block quote or table (an unclosed code fence or comment runs to the end of the
- *   document; a list can take in what follows), it parses again from the region's start to the end
- *   of the document;
- * - it parses the whole text when the edit touches the front matter (or the first block, in a
- *   document that has front matter or could now start with it), when a text that opens with
- *   `---` has no front matter (a `---` line anywhere would close it), when the region would begin with `---` (a parse on its own would take it
- *   for front matter), and whenever the old or new text contains `]:` (a link or footnote
- *   definition anywhere changes how `[text]` reads everywhere else);
- * - it parses the whole text when `previous` did not come from parseStructure or updateStructure,
- *   or the lengths do not add up.
+ * - it takes the top-level blocks the edit touches (typing just after a block touches it), and the
+ *   block before as well when the edit starts in the space between two blocks;
+ * - it widens backwards while the block before is a list, code or a definition (a list item or
+ *   indented code can go on across a blank line) or no blank line separates it from the region (a
+ *   paragraph can become a setext heading, a list can take in a lazy line);
+ * - it widens forwards the same way, and also past HTML blocks (a comment runs across blank
+ *   lines until its `-->`);
+ * - it parses the region on its own; if the region's new last block is anything but a paragraph,
+ *   heading, thematic break, block quote or table (an unclosed code fence or comment runs to the
+ *   end of the document; a list can take in what follows), it parses from the region's start to
+ *   the end of the document instead ('suffix');
+ * - it parses the whole text ('full') when the edit touches the front matter or the space after
+ *   it; when the text opens with `---` but has no front matter (a `---` line anywhere would close
+ *   it); when the region would begin with `---` (parsed on its own, that would be front matter);
+ *   whenever the old or new text contains `]:` (a link or footnote definition anywhere changes how
+ *   `[text]` reads in every other block); and when `previous` did not come from parseStructure or
+ *   updateStructure, or the lengths do not add up.
  *
  * A property test checks that the result always deep-equals parseStructure(newText).
  */
@@ -42,7 +41,11 @@ export interface TextChange {
 
 export interface StructureUpdate {
   structure: DocumentStructure;
-  /** 'partial': only `reparsed` was parsed; 'suffix': from `reparsed.start` to the end; 'full': everything. */
+  /**
+   * 'partial': only the blocks around the edit were parsed (`reparsed`, which reaches the end when
+   * the edit is in the last blocks); 'suffix': the region's new last block could run on, so
+   * everything from the region's start to the end was parsed; 'full': the whole text.
+   */
   mode: 'partial' | 'suffix' | 'full';
   /** What was parsed, in offsets of the new text. */
   reparsed: Range;
@@ -148,10 +151,7 @@ export function updateStructureDetailed(previous: DocumentStructure, previousTex
   // Widen backwards to a fresh start.
   for (;;) {
     if (records[i0].type === 'yaml') return full(newText);
-    if (i0 === 0) {
-      if (records[0].type !== 'yaml' && state.frontMatter === undefined) break;
-      return full(newText);
-    }
+    if (i0 === 0) break; // no front matter: the region starts at the start of the text
     const before = records[i0 - 1];
     if (EXTENDS_FORWARD.has(before.type) || !blankLineBetween(previousText, before.end, lineStart(previousText, records[i0].start))) {
       i0--;
@@ -161,8 +161,7 @@ export function updateStructureDetailed(previous: DocumentStructure, previousTex
   }
   // The region starts at the beginning of its first block's line, before the edit.
   const start = i0 === 0 ? 0 : lineStart(previousText, records[i0].start);
-  if (start > 0 && newText.startsWith('---', start)) return full(newText);
-  if (start === 0 && newText.startsWith('---')) return full(newText);
+  if (newText.startsWith('---', start)) return full(newText);
 
   // Widen forwards to a clean end.
   let toEnd = false;
@@ -182,15 +181,15 @@ export function updateStructureDetailed(previous: DocumentStructure, previousTex
   const newEnd = oldEnd + delta;
   const line = i0 === 0 ? 1 : records[i0].line;
 
-  let mode: StructureUpdate['mode'] = toEnd ? 'suffix' : 'partial';
-  let parsed = readBlocks(newText, start, line, newText.slice(start, newEnd));
+  let mode: StructureUpdate['mode'] = 'partial';
+  let parsed = readBlocks(newText, start, line, newText.slice(start, newEnd), true);
   if (parsed.yaml) return full(newText);
   let fresh = parsed.records;
   if (!toEnd && fresh.length > 0 && !CLOSED_BY_BLANK.has(fresh[fresh.length - 1].type)) {
     // The new last block may run on into what follows: read to the end.
     toEnd = true;
     mode = 'suffix';
-    parsed = readBlocks(newText, start, line, newText.slice(start));
+    parsed = readBlocks(newText, start, line, newText.slice(start), true);
     if (parsed.yaml) return full(newText);
     fresh = parsed.records;
   }

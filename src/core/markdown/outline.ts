@@ -6,7 +6,7 @@
  * ready for a DocumentSymbolProvider; offsets are UTF-16 offsets into the normalised text.
  */
 import type { Stage } from '../model/codebook';
-import { assignStages, type CodedSegment, segmentOrder, type StageAssignment, type StageAssignments } from './stages';
+import { assignWithCodeSets, type CodedSegment, type CodeSet, type StageAssignment, type StageAssignments } from './stages';
 import { type DocumentStructure, firstWords, type LineProblem, type Range } from './structure';
 
 export const NO_STAGE = 'No stage';
@@ -47,6 +47,18 @@ export interface Outline {
   assignments: StageAssignments;
 }
 
+/** First words of quotes, kept between outlines: a quote stays the same string while its segment lives. */
+const quoteCache = new Map<string, string>();
+function quoteWords(quote: string): string {
+  let words = quoteCache.get(quote);
+  if (words === undefined) {
+    if (quoteCache.size >= 100_000) quoteCache.clear();
+    words = firstWords(quote);
+    quoteCache.set(quote, words);
+  }
+  return words;
+}
+
 /** Puts items (sorted by start, longer first on ties) into a tree by containment. */
 function nest(items: OutlineItem[]): OutlineItem[] {
   const roots: OutlineItem[] = [];
@@ -73,7 +85,9 @@ export function buildOutline(
   codeName: (codeId: string) => string,
   stageOfCode: (codeId: string) => string | undefined,
 ): Outline {
-  const assignments = assignStages(structure, stages, segments, stageOfCode, codeName);
+  const assigned = assignWithCodeSets(structure, stages, segments, stageOfCode, codeName);
+  const { assignments, codeSets, order } = assigned;
+  codeName = assigned.codeName;
   const groupOf = new Map<string | undefined, number>();
   stages.forEach((s, i) => groupOf.set(s.id, i));
   groupOf.set(undefined, stages.length);
@@ -98,24 +112,25 @@ export function buildOutline(
   }
 
   // Coded segments in document order, named after the codes that place them in each group.
-  const order = segmentOrder(segments);
-  const labels = new Map<string, string>();
-  const labelOf = (codes: readonly string[], a: StageAssignment): string => {
-    const key = (a.source === 'codes' ? a.stage + '\u0001' : '') + (codes.length === 1 ? codes[0] : codes.join('\u0000'));
-    let label = labels.get(key);
+  // A label per set of codes and stage: the names of the set's codes in that stage, or of all its codes.
+  const labels = new Map<CodeSet, Map<StageAssignment, string>>();
+  const labelOf = (set: CodeSet, a: StageAssignment): string => {
+    let bySet = labels.get(set);
+    if (!bySet) labels.set(set, (bySet = new Map()));
+    let label = bySet.get(a);
     if (label === undefined) {
-      const own = a.source === 'codes' ? codes.filter((c) => stageOfCode(c) === a.stage) : codes;
-      label = [...new Set((own.length > 0 ? own : codes).map(codeName))].join(', ');
-      labels.set(key, label);
+      const own = a.source === 'codes' ? set.codes.filter((c) => stageOfCode(c) === a.stage) : set.codes;
+      label = [...new Set((own.length > 0 ? own : set.codes).map(codeName))].join(', ');
+      bySet.set(a, label);
     }
     return label;
   };
   for (const i of order) {
     const seg = segments[i];
-    const words = firstWords(seg.quote);
+    const words = quoteWords(seg.quote);
     const range = { start: seg.start, end: seg.end };
     for (const a of assignments.segments[i]) {
-      const label = labelOf(seg.codes, a);
+      const label = labelOf(codeSets[i], a);
       coded[groupOf.get(a.stage) ?? stages.length].push({
         kind: 'segment',
         name: words ? `${label}: ${words}` : label,

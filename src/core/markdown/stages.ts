@@ -158,6 +158,34 @@ export function assignStages(
   stageOfCode: (codeId: string) => string | undefined,
   codeName: (codeId: string) => string = (id) => id,
 ): StageAssignments {
+  return assignWithCodeSets(structure, stages, segments, stageOfCode, codeName).assignments;
+}
+
+/** A distinct set of codes among the segments, with its stages (indexes into the stages, in order). @internal */
+export interface CodeSet {
+  codes: readonly string[];
+  stages: number[];
+  /** Rule 3 for a segment with these codes. */
+  assignments: StageAssignment[];
+  /** When byCodes last took this set's code names. */
+  seen: number;
+}
+
+/** assignStages, also giving each segment's set of codes (shared by segments with the same codes), the segments' order by start, and codeName remembered. @internal */
+export function assignWithCodeSets(
+  structure: DocumentStructure,
+  stages: readonly Stage[],
+  segments: readonly CodedSegment[],
+  stageOfCode: (codeId: string) => string | undefined,
+  codeName: (codeId: string) => string,
+): { assignments: StageAssignments; codeSets: readonly CodeSet[]; order: Int32Array; codeName: (codeId: string) => string } {
+  const givenName = codeName;
+  const nameCache = new Map<string, string>();
+  codeName = (id) => {
+    let name = nameCache.get(id);
+    if (name === undefined) nameCache.set(id, (name = givenName(id)));
+    return name;
+  };
   const resolve = stageResolver(stages);
   const rank = new Map(stages.map((s, i) => [s.id, i]));
   const known = stages.map((s) => s.id).join(', ');
@@ -253,11 +281,6 @@ export function assignStages(
   const names = (codes: Iterable<string>): string => listWords([...new Set(Array.from(codes, codeName))]);
   const belong = (codes: readonly string[]): string => `coded ${names(codes)}, which ${new Set(codes).size > 1 ? 'belong' : 'belongs'} to no stage`;
   const NOTHING = 'no stage marker, front-matter stage or staged code applies';
-  interface CodeSet {
-    stages: number[];
-    /** Rule 3 for a segment with these codes. */
-    assignments: StageAssignment[];
-  }
   const codeSets = new Map<string, CodeSet>();
   const segSets: CodeSet[] = new Array(segments.length);
   for (let i = 0; i < segments.length; i++) {
@@ -272,6 +295,8 @@ export function assignStages(
       }
       st.sort((x, y) => x - y);
       set = {
+        codes,
+        seen: 0,
         stages: st,
         assignments: st.length === 0
           ? [{ stage: undefined, source: 'none', detail: codes.length > 0 ? belong(codes) : NOTHING }]
@@ -284,6 +309,7 @@ export function assignStages(
 
   /** Rule 3 for a passage: the stage of most of the segments overlapping it. */
   const counts = new Int32Array(stages.length);
+  let rounds = 0;
   const byCodes = (hits: readonly number[] | undefined): StageAssignment => {
     if (!hits || hits.length === 0) return { stage: undefined, source: 'none', detail: NOTHING };
     counts.fill(0);
@@ -300,8 +326,15 @@ export function assignStages(
     }
     let best = 0;
     for (let k = 1; k < counts.length; k++) if (counts[k] > counts[best]) best = k;
+    // The names of the codes behind the winning stage, looking at each distinct set of codes once.
     const codes = new Set<string>();
-    for (const s of hits) for (const c of segments[s].codes) if (stageIndexOf(c) === best) codes.add(c);
+    const round = ++rounds;
+    for (const s of hits) {
+      const set = segSets[s];
+      if (set.seen === round) continue;
+      set.seen = round;
+      if (set.stages.includes(best)) for (const c of set.codes) if (stageIndexOf(c) === best) codes.add(c);
+    }
     let detail = `coded ${names(codes)}`;
     const others: string[] = [];
     let tied = false;
@@ -353,5 +386,5 @@ export function assignStages(
 
   const out: StageAssignments = { sections, turns, segments: segmentAssignments, reaches, problems };
   if (frontMatterStage !== undefined) out.frontMatterStage = frontMatterStage;
-  return out;
+  return { assignments: out, codeSets: segSets, order, codeName };
 }

@@ -13,7 +13,7 @@
  * The reading works block by block, so that incremental.ts can re-read only the blocks an edit
  * touches and give the same result as reading the whole text again.
  */
-import type { Heading as MdHeading, PhrasingContent, Root, RootContent } from 'mdast';
+import type { Heading as MdHeading, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
@@ -100,6 +100,30 @@ export interface DocumentStructure {
 /** The processor: built and frozen once. */
 const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
 
+/**
+ * Turns off the inline constructs whose results the structure never reads: emphasis, links and
+ * images, character references, hard breaks, autolinks, GFM autolink literals, strikethrough and
+ * footnote calls. Blocks come out exactly as with everything on (the same nodes at the same
+ * offsets), and a third of the parse time goes. Code spans, escapes and inline HTML stay on, so a
+ * stage marker in a paragraph is still found where a full parse finds it; headings, and the rare
+ * paragraph with a marker in it, are parsed again on their own with everything on (and should one
+ * not come out the same on its own, the whole text is parsed with everything on). Only used when
+ * the text has no `]:`: without link or footnote definitions, a block reads the same on its own as
+ * in its document.
+ */
+function skipUnreadInline(this: ReturnType<typeof unified>): void {
+  const data = this.data() as { micromarkExtensions?: unknown[] };
+  (data.micromarkExtensions ??= []).push({
+    disable: {
+      null: [
+        'attention', 'labelStartImage', 'labelStartLink', 'labelEnd', 'characterReference', 'hardBreakEscape', 'autolink',
+        'wwwAutolink', 'protocolAutolink', 'emailAutolink', 'strikethrough', 'gfmFootnoteCall', 'gfmPotentialFootnoteCall',
+      ],
+    },
+  });
+}
+const blockProcessor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).use(skipUnreadInline).freeze();
+
 /** Parses Markdown into mdast with the same plugins as everywhere else in the extension. */
 export function parseMarkdown(text: string): Root {
   return processor.parse(text);
@@ -158,11 +182,38 @@ const TIMESTAMP = /^\s*(?:\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]|\(\d{1,2}:\d{
  */
 export function firstWords(s: string, max = 8): string {
   // One pass over the beginning only: this runs for every turn and every coded segment.
-  const ts = TIMESTAMP.exec(s.length > 48 ? s.slice(0, 48) : s);
+  let i = 0;
+  const n = s.length;
+  while (i < n && isSpace(s.charCodeAt(i))) i++;
+  const c0 = s.charCodeAt(i);
+  if (c0 === 91 || c0 === 40 || (c0 >= 48 && c0 <= 57)) {
+    const ts = TIMESTAMP.exec(s.slice(i, i + 40));
+    if (ts) i += ts[0].length;
+  }
+  // Fast path, for plain words between single spaces: one slice.
+  {
+    let words = 0;
+    let inWord = false;
+    let lastEnd = i;
+    let j = i;
+    for (; j < n; j++) {
+      const c = s.charCodeAt(j);
+      if (c === 32) {
+        if (!inWord) break;
+        inWord = false;
+        lastEnd = j;
+      } else if (c === 42 || c === 95 || c === 96 || isSpace(c)) {
+        break;
+      } else if (!inWord) {
+        if (words === max) return s.slice(i, lastEnd) + '…';
+        words++;
+        inWord = true;
+      }
+    }
+    if (j === n) return s.slice(i, inWord ? n : lastEnd);
+  }
   let out = '';
   let words = 0;
-  const n = s.length;
-  let i = ts ? ts[0].length : 0;
   while (i < n) {
     while (i < n && isSpace(s.charCodeAt(i))) i++;
     if (i === n) break;
@@ -189,6 +240,7 @@ export function firstWords(s: string, max = 8): string {
 
 /** The characters `\s` matches. */
 function isSpace(c: number): boolean {
+  if (c > 32 && c < 0xa0) return false;
   return c === 32 || (c >= 9 && c <= 13) || (c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
 }
 
@@ -236,13 +288,45 @@ function inlineMarkers(children: readonly PhrasingContent[], blockStart: number,
   }
 }
 
+/** A heading's words and markers, from a parse with every inline construct on. */
+function headingContent(h: MdHeading, blockStart: number, blockLine: number): { text: string; markers: MarkerRecord[] } {
+  const markers: MarkerRecord[] = [];
+  inlineMarkers(h.children, blockStart, blockLine, markers);
+  return { text: plainText(h.children).replace(/\s+/g, ' ').trim(), markers };
+}
+
+/** Markers among a paragraph's inline content, or undefined when there are none. */
+function paragraphMarkers(children: readonly PhrasingContent[], blockStart: number, blockLine: number): MarkerRecord[] | undefined {
+  let markers: MarkerRecord[] | undefined;
+  for (let k = 0; k < children.length; k++) {
+    const c = children[k];
+    if (c.type === 'html' || (c.type !== 'text' && 'children' in c)) {
+      markers ??= [];
+      inlineMarkers([c], blockStart, blockLine, markers);
+    }
+  }
+  return markers && markers.length > 0 ? markers : undefined;
+}
+
+/**
+ * A block parsed again on its own with every inline construct on, or undefined when on its own it
+ * does not come out as the same single block (then the caller reads the whole source that way).
+ */
+function parseAlone(source: string, node: RootContent): RootContent | undefined {
+  const slice = source.slice(node.position!.start.offset!, node.position!.end.offset!);
+  const root = processor.parse(slice);
+  const alone = root.children[0];
+  return root.children.length === 1 && alone.type === node.type && alone.position!.start.offset === 0 && alone.position!.end.offset === slice.length ? alone : undefined;
+}
+
 /**
  * Reads the top-level blocks of `source`, which sits at `offset` and `line` of `text` (the whole
- * text; `source` is `text` or a slice of it). Front matter, if any, goes to `frontMatter`.
+ * text; `source` is `text` or a slice of it). `lite`: parse with skipUnreadInline (the caller
+ * makes sure the text has no `]:`).
  * @internal shared with incremental.ts.
  */
-export function readBlocks(text: string, offset: number, line: number, source: string): { records: BlockRecord[]; yaml?: { start: number; end: number; value: string } } {
-  const tree = parseMarkdown(source);
+export function readBlocks(text: string, offset: number, line: number, source: string, lite: boolean): { records: BlockRecord[]; yaml?: { start: number; end: number; value: string } } {
+  const tree = (lite ? blockProcessor : processor).parse(source);
   const children: RootContent[] = tree.children;
   const records: BlockRecord[] = new Array(children.length);
   let yaml: { start: number; end: number; value: string } | undefined;
@@ -255,34 +339,38 @@ export function readBlocks(text: string, offset: number, line: number, source: s
     const nodeLine = pos.start.line + lineBase;
     switch (node.type) {
       case 'paragraph': {
-        let markers: MarkerRecord[] | undefined;
-        const kids = node.children;
-        for (let k = 0; k < kids.length; k++) {
-          const c = kids[k];
-          if (c.type === 'html' || (c.type !== 'text' && 'children' in c)) {
-            markers ??= [];
-            inlineMarkers([c], pos.start.offset!, pos.start.line, markers);
-          }
+        let markers = paragraphMarkers(node.children, pos.start.offset!, pos.start.line);
+        if (markers && lite) {
+          // Inline HTML the full parse might read otherwise (say, inside a link): read the paragraph on its own.
+          const alone = parseAlone(source, node);
+          if (!alone) return readBlocks(text, offset, line, source, false);
+          markers = paragraphMarkers((alone as Paragraph).children, 0, 1);
         }
         const label = matchSpeakerLabel(text, start);
         if (label) {
           const fw = firstWords(text.slice(label.end, Math.min(end, label.end + 400)));
-          records[i] = markers && markers.length > 0
+          records[i] = markers
             ? { type: 'paragraph', start, end, line: nodeLine, speaker: label.speaker, labelEnd: label.end - start, firstWords: fw, markers }
             : { type: 'paragraph', start, end, line: nodeLine, speaker: label.speaker, labelEnd: label.end - start, firstWords: fw };
         } else {
-          records[i] = markers && markers.length > 0 ? { type: 'paragraph', start, end, line: nodeLine, markers } : { type: 'paragraph', start, end, line: nodeLine };
+          records[i] = markers ? { type: 'paragraph', start, end, line: nodeLine, markers } : { type: 'paragraph', start, end, line: nodeLine };
         }
         break;
       }
       case 'heading': {
         const h = node as MdHeading;
-        const markers: MarkerRecord[] = [];
-        inlineMarkers(h.children, pos.start.offset!, pos.start.line, markers);
-        const t = plainText(h.children).replace(/\s+/g, ' ').trim();
-        records[i] = markers.length > 0
-          ? { type: 'heading', start, end, line: nodeLine, level: h.depth, text: t, markers }
-          : { type: 'heading', start, end, line: nodeLine, level: h.depth, text: t };
+        let c: { text: string; markers: MarkerRecord[] };
+        if (lite) {
+          // The heading's words need emphasis and links read: parse the heading on its own.
+          const alone = parseAlone(source, node);
+          if (!alone || (alone as MdHeading).depth !== h.depth) return readBlocks(text, offset, line, source, false);
+          c = headingContent(alone as MdHeading, 0, 1);
+        } else {
+          c = headingContent(h, pos.start.offset!, pos.start.line);
+        }
+        records[i] = c.markers.length > 0
+          ? { type: 'heading', start, end, line: nodeLine, level: h.depth, text: c.text, markers: c.markers }
+          : { type: 'heading', start, end, line: nodeLine, level: h.depth, text: c.text };
         break;
       }
       case 'html': {
@@ -312,7 +400,7 @@ export function readFrontMatter(yaml: { start: number; end: number; value: strin
   // The YAML starts on line 2, after the opening `---`.
   const FIRST_LINE = 2;
   try {
-    const doc = parseDocument(yaml.value, { prettyErrors: true, uniqueKeys: true });
+    const doc = parseDocument(yaml.value, { prettyErrors: true, uniqueKeys: true, logLevel: 'silent' });
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
         const at = e.linePos?.[0];
@@ -320,6 +408,10 @@ export function readFrontMatter(yaml: { start: number; end: number; value: strin
         problems.push({ line: FIRST_LINE - 1 + (at?.line ?? 1), ...(at ? { column: at.col } : {}), severity: 'error', message: `The front matter is not valid YAML: ${message}.`.replace(/\.\.$/, '.') });
       }
     } else {
+      for (const w of doc.warnings) {
+        const at = w.linePos?.[0];
+        problems.push({ line: FIRST_LINE - 1 + (at?.line ?? 1), ...(at ? { column: at.col } : {}), severity: 'warning', message: `In the front matter: ${w.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}.`.replace(/\.\.$/, '.') });
+      }
       const value: unknown = doc.toJS({ maxAliasCount: 100 });
       if (value !== null && value !== undefined) {
         if (typeof value === 'object' && !Array.isArray(value)) attributes = value as Record<string, unknown>;
@@ -417,15 +509,18 @@ export const parseStats = { full: 0, partial: 0, units: 0 };
 
 /**
  * Reads the structure of a document. `text` must be normalised (no BOM, LF line ends): the
- * structure's offsets are UTF-16 offsets into it. Never throws on any text.
+ * structure's offsets are UTF-16 offsets into it. Never throws on any text. `fullInline` parses
+ * every inline construct of every block instead of only those the structure reads (the result is
+ * the same; tests use it to prove so).
  */
-export function parseStructure(text: string): DocumentStructure {
+export function parseStructure(text: string, options?: { fullInline?: boolean }): DocumentStructure {
   parseStats.full++;
   parseStats.units += text.length;
-  const { records, yaml } = readBlocks(text, 0, 1, text);
+  const mayHaveDefinitions = text.includes(']:');
+  const { records, yaml } = readBlocks(text, 0, 1, text, !mayHaveDefinitions && !options?.fullInline);
   let frontMatter: FrontMatter | undefined;
   let problems: LineProblem[] = [];
   if (yaml) ({ frontMatter, problems } = readFrontMatter(yaml));
   const s = assemble(records, text.length, frontMatter, problems);
-  return remember(s, { records, frontMatter, frontMatterProblems: problems, mayHaveDefinitions: text.includes(']:') });
+  return remember(s, { records, frontMatter, frontMatterProblems: problems, mayHaveDefinitions });
 }
