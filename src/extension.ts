@@ -25,6 +25,10 @@ import { CodebookView } from './host/views/codebookView';
 import { MemosView } from './host/views/memosView';
 import { PanelState } from './host/views/selection';
 import { SegmentsView } from './host/views/segmentsView';
+import { StagesView } from './host/views/stagesView';
+import { StageOutline } from './host/outline';
+import { StructureService } from './host/structureService';
+import { stageReport } from './host/commands/stageReport';
 
 export function activate(context: vscode.ExtensionContext): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('qda');
@@ -39,6 +43,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const segmentsView = new SegmentsView(manager, indexes, panel);
   const memosView = new MemosView(context.extensionUri, manager, indexes, panel);
   const editing = new CodebookEditing(manager, indexes, panel);
+  const structures = new StructureService();
+  const stagesView = new StagesView(manager, indexes);
+  const outline = new StageOutline(manager, structures);
+  context.subscriptions.push(structures, stagesView);
+  context.subscriptions.push(vscode.languages.registerDocumentSymbolProvider({ language: 'markdown', scheme: 'file' }, outline, { label: 'Stages' }));
   context.subscriptions.push(diagnostics, manager, decorations, problems, panel, indexes, codebookView, segmentsView, memosView);
 
   const command = (id: string, run: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
@@ -73,6 +82,11 @@ export function activate(context: vscode.ExtensionContext): void {
   command('qda.codebook.groupByStage', () => codebookView.setByStage(true));
   command('qda.codebook.showHierarchy', () => codebookView.setByStage(false));
   command('qda.codebook.selectCodes', (arg: { folder?: string; codes: string[] }) => panel.select(arg.folder ? vscode.Uri.parse(arg.folder) : manager.allFolders()[0]?.folder.uri, arg.codes));
+  command('qda.stageReport', (args?: { open?: boolean }) => stageReport(manager, indexes, args));
+  command('qda.test.outline', async (args?: { uri?: string }) => {
+    const document = args?.uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)) : vscode.window.activeTextEditor?.document;
+    return document ? { outline: await outline.outline(document), parses: { ...structures.stats } } : undefined;
+  });
   command('qda.test.state', (args?: { uri?: string }) => testState(manager, decorations, args));
   command('qda.test.views', () => viewsState(manager, indexes, panel, codebookView, segmentsView, memosView));
 

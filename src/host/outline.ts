@@ -1,0 +1,59 @@
+/**
+ * The stage outline of a transcript or field notes, as a DocumentSymbolProvider (so the Outline
+ * view, breadcrumbs and Go to Symbol show it): the codebook's stages in order, then the sections
+ * and speaker turns placed in each, then the coded segments ("code: first words of the quote"),
+ * and a "No stage" group last. Each item's detail says why it is where it is. Documents in
+ * folders without a codebook get no stage outline (the ordinary Markdown outline stays).
+ */
+import * as vscode from 'vscode';
+import { buildOutline, type Outline, type OutlineItem } from '../core/markdown/outline';
+import type { CodedSegment } from '../core/markdown/stages';
+import type { CodingManager } from './codingManager';
+import type { StructureService } from './structureService';
+
+export class StageOutline implements vscode.DocumentSymbolProvider {
+  constructor(
+    private readonly manager: CodingManager,
+    private readonly structures: StructureService,
+  ) {}
+
+  /** The outline of a document as the core builds it, or undefined when it has no codebook. */
+  async outline(document: vscode.TextDocument): Promise<Outline | undefined> {
+    if (!vscode.workspace.getConfiguration('qda', document.uri).get<boolean>('stageOutline', true)) return undefined;
+    const index = this.manager.folderOf(document.uri)?.codebook.index;
+    if (!index) return undefined;
+    const doc = await this.manager.ensure(document);
+    const { structure } = this.structures.get(document);
+    const segments: CodedSegment[] = (doc?.anchored() ?? []).map((s) => ({
+      id: s.ann.id,
+      start: this.structures.normalizedOffset(document, s.start!),
+      end: this.structures.normalizedOffset(document, s.end!),
+      codes: s.ann.codes,
+      quote: s.ann.exact || document.getText(new vscode.Range(document.positionAt(s.start!), document.positionAt(s.end!))),
+    }));
+    return buildOutline(structure, index.codebook.stages, segments, (id) => index.codes.get(id)?.name ?? id, (id) => index.stageOf(id)?.id);
+  }
+
+  async provideDocumentSymbols(document: vscode.TextDocument): Promise<vscode.DocumentSymbol[]> {
+    const outline = await this.outline(document);
+    if (!outline) return [];
+    const range = (r: { start: number; end: number }) => new vscode.Range(this.structures.position(document, r.start), this.structures.position(document, r.end));
+    const symbol = (item: OutlineItem): vscode.DocumentSymbol => {
+      const kind = item.kind === 'section' ? vscode.SymbolKind.String : item.kind === 'turn' ? vscode.SymbolKind.Event : vscode.SymbolKind.Field;
+      const full = range(item.range);
+      const sel = range(item.selectionRange);
+      const s = new vscode.DocumentSymbol(item.name || ' ', item.detail, kind, full.union(sel), sel);
+      s.children = (item.children ?? []).map(symbol);
+      return s;
+    };
+    return outline.groups
+      .filter((g) => g.items.length > 0 && g.range)
+      .map((g) => {
+        const r = range(g.range!);
+        const s = new vscode.DocumentSymbol(g.name, `${g.items.length} item${g.items.length === 1 ? '' : 's'}`, vscode.SymbolKind.Namespace, r, new vscode.Range(r.start, r.start));
+        s.children = g.items.map(symbol);
+        for (const c of s.children) s.range = s.range.union(c.range);
+        return s;
+      });
+  }
+}

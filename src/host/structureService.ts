@@ -1,0 +1,97 @@
+/**
+ * The Markdown structure of open documents (headings, sections, speaker turns, stage markers,
+ * front matter), parsed once per document version and shared by every feature. Edits are queued
+ * as they happen (no work on the keystroke path) and applied, re-parsing only the blocks they
+ * touched, the next time a feature asks. Coding changes never cause a re-parse.
+ */
+import * as vscode from 'vscode';
+import { updateStructure } from '../core/markdown/incremental';
+import { parseStructure, type DocumentStructure } from '../core/markdown/structure';
+import { normalizeText } from '../core/text/text';
+
+interface Entry {
+  version: number;
+  /** Normalised (LF) text the structure was parsed from. */
+  text: string;
+  structure: DocumentStructure;
+  /** Changes since, in document offsets; undefined when the next request must parse in full. */
+  pending?: { offset: number; removed: number; inserted: string }[];
+  lineStarts?: Int32Array;
+}
+
+export class StructureService implements vscode.Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly disposables: vscode.Disposable[] = [];
+  /** How many full and incremental parses were done (for tests and benchmarks). */
+  readonly stats = { full: 0, incremental: 0 };
+
+  constructor() {
+    this.disposables.push(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const entry = this.entries.get(e.document.uri.toString());
+        if (!entry || e.contentChanges.length === 0) return;
+        // With CRLF line ends, document offsets are not offsets of the normalised text: parse in full.
+        if (e.document.eol === vscode.EndOfLine.CRLF || entry.pending === undefined) entry.pending = undefined;
+        else for (const c of e.contentChanges) entry.pending.push({ offset: c.rangeOffset, removed: c.rangeLength, inserted: c.text });
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.entries.delete(d.uri.toString())),
+    );
+  }
+
+  /** The structure of the document's current version. */
+  get(document: vscode.TextDocument): Readonly<Entry> {
+    const key = document.uri.toString();
+    let entry = this.entries.get(key);
+    if (entry && entry.version === document.version) return entry;
+    if (entry && entry.pending && entry.pending.length > 0 && !entry.pending.some((c) => /\r/.test(c.inserted))) {
+      let text = entry.text;
+      let structure = entry.structure;
+      for (const c of entry.pending) {
+        const next = text.slice(0, c.offset) + c.inserted + text.slice(c.offset + c.removed);
+        structure = updateStructure(structure, text, c, next);
+        text = next;
+      }
+      this.stats.incremental++;
+      if (text.length === document.getText().length) {
+        entry = { version: document.version, text, structure, pending: [] };
+        this.entries.set(key, entry);
+        return entry;
+      }
+    }
+    const text = normalizeText(document.getText());
+    this.stats.full++;
+    entry = { version: document.version, text, structure: parseStructure(text), pending: [] };
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  /** The editor position of a UTF-16 offset in the normalised text (the same line and column in a CRLF document). */
+  position(document: vscode.TextDocument, offset: number): vscode.Position {
+    if (document.eol === vscode.EndOfLine.LF) return document.positionAt(offset);
+    this.get(document);
+    const entry = this.entries.get(document.uri.toString())!;
+    if (!entry.lineStarts) {
+      const starts = [0];
+      for (let i = entry.text.indexOf('\n'); i !== -1; i = entry.text.indexOf('\n', i + 1)) starts.push(i + 1);
+      entry.lineStarts = Int32Array.from(starts);
+    }
+    const ls = entry.lineStarts;
+    let lo = 0;
+    let hi = ls.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (ls[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return new vscode.Position(lo, offset - ls[lo]);
+  }
+
+  /** The normalised-text offset of a document offset. */
+  normalizedOffset(document: vscode.TextDocument, docOffset: number): number {
+    return document.eol === vscode.EndOfLine.LF ? docOffset : docOffset - document.positionAt(docOffset).line;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
