@@ -18,7 +18,9 @@ export class CodingProblems implements vscode.Disposable, vscode.CodeActionProvi
   constructor(private readonly manager: CodingManager) {
     this.disposables.push(
       manager.onDidChange(({ doc, reason }) => {
-        if (reason !== 'edit' || doc.orphans().length > 0 || this.shown.has(doc.document.uri.toString())) this.update(doc);
+        if (reason !== 'edit') this.update(doc);
+        // While typing, problems are brought up to date after a pause, not on every keystroke.
+        else if (doc.orphans().length > 0 || this.shown.has(doc.document.uri.toString())) this.schedule(doc);
       }),
       vscode.languages.registerCodeActionsProvider({ language: 'markdown' }, this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     );
@@ -26,6 +28,19 @@ export class CodingProblems implements vscode.Disposable, vscode.CodeActionProvi
 
   /** Documents that currently show coding problems. */
   private readonly shown = new Set<string>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  private schedule(doc: CodedDocument): void {
+    const key = doc.document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        if (!doc.document.isClosed) this.update(doc);
+      }, 300),
+    );
+  }
 
   update(doc: CodedDocument): void {
     const f = this.manager.folderOf(doc.document.uri);
@@ -80,6 +95,7 @@ export class CodingProblems implements vscode.Disposable, vscode.CodeActionProvi
   }
 
   dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
     for (const d of this.disposables) d.dispose();
   }
 }

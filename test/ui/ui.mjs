@@ -41,7 +41,7 @@ const CODE_ID = 'forging-shared-values';
 const AWAY = 'Is that a real tension, being employed by the centre?'; // clicked to clear the selection
 const SHOT_TOP = '## Part 6: Connecting people across the network'; // scrolled to the top for the picture
 const CODE_NAME = 'Forging shared values';
-const CODE_RGB = '244, 114, 182'; // #f472b6, the template's colour for forging-shared-values
+const CODE_RGB = '249, 115, 22'; // #f97316, the template's colour for forging-shared-values
 const MAX_SCREENSHOT_BYTES = 400 * 1024;
 
 const THEMES = {
