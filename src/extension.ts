@@ -87,8 +87,20 @@ export function activate(context: vscode.ExtensionContext): void {
     const document = args?.uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)) : vscode.window.activeTextEditor?.document;
     return document ? { outline: await outline.outline(document), parses: { ...structures.stats } } : undefined;
   });
+  // Read-only and cheap (no redraw), so a benchmark can poll it while timing the first highlight.
+  command('qda.test.decorations', (args?: { uri?: string }) => {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args?.uri);
+    const doc = document ? manager.get(document) : undefined;
+    const snap = args?.uri ? decorations.snapshots.get(args.uri) : undefined;
+    return {
+      loaded: !!doc,
+      segments: doc?.segments.length ?? 0,
+      refreshedAt: snap?.refreshedAt,
+      highlightRanges: snap ? Object.values(snap.highlights).reduce((n, r) => n + r.length, 0) : 0,
+    };
+  });
   command('qda.test.state', (args?: { uri?: string }) => testState(manager, decorations, args));
-  command('qda.test.views', () => viewsState(manager, indexes, panel, codebookView, segmentsView, memosView));
+  command('qda.test.views', () => viewsState(manager, indexes, panel, codebookView, segmentsView, memosView, stagesView));
 
   context.subscriptions.push(vscode.languages.registerHoverProvider({ language: 'markdown' }, new CodingHoverProvider(manager)));
 

@@ -28,6 +28,8 @@ export interface DecorationSnapshot {
 }
 
 const MAX_STRIPES = 6;
+/** Stripes are drawn this many lines above and below what is visible. */
+const STRIPE_MARGIN_LINES = 200;
 const EDIT_DEBOUNCE_MS = 150;
 
 export class Decorations implements vscode.Disposable {
@@ -39,6 +41,7 @@ export class Decorations implements vscode.Disposable {
     after: { margin: '0 0 0 0.4em', fontStyle: 'normal' },
   });
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private scrollTimer?: ReturnType<typeof setTimeout>;
   readonly snapshots = new Map<string, DecorationSnapshot>();
 
   constructor(
@@ -59,6 +62,10 @@ export class Decorations implements vscode.Disposable {
         }
       }),
       vscode.window.onDidChangeActiveColorTheme(() => this.refreshVisible()),
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => {
+        clearTimeout(this.scrollTimer);
+        this.scrollTimer = setTimeout(() => this.drawStripes(e.textEditor), 30);
+      }),
     );
   }
 
@@ -124,6 +131,31 @@ export class Decorations implements vscode.Disposable {
     return type;
   }
 
+  /** Per editor: lines grouped by their combination of codes, from the last refresh. */
+  private readonly stripeGroups = new WeakMap<vscode.TextEditor, Map<string, { colours: string[]; lines: number[] }>>();
+
+  /**
+   * Stripes are drawn for the lines in and around the visible part of the editor only (and again
+   * when it scrolls): a long document has thousands of distinct combinations of codes, each a
+   * decoration type of its own, and creating them all at once would delay the first highlight.
+   */
+  private drawStripes(editor: vscode.TextEditor): void {
+    const groups = this.stripeGroups.get(editor);
+    if (!groups) return;
+    const margin = STRIPE_MARGIN_LINES;
+    const visible = editor.visibleRanges.length > 0 ? editor.visibleRanges : [new vscode.Range(0, 0, 0, 0)];
+    const near = (line: number) => visible.some((r) => line >= r.start.line - margin && line <= r.end.line + margin);
+    const used = new Set<vscode.TextEditorDecorationType>();
+    for (const g of groups.values()) {
+      const lines = g.lines.filter(near);
+      if (lines.length === 0) continue;
+      const t = this.stripeType(g.colours);
+      editor.setDecorations(t, lines.map((l) => new vscode.Range(l, 0, l, 0)));
+      used.add(t);
+    }
+    for (const t of this.stripeTypes.values()) if (!used.has(t)) editor.setDecorations(t, []);
+  }
+
   private resetTypes(): void {
     for (const { type } of this.codeTypes.values()) type.dispose();
     for (const t of this.stripeTypes.values()) t.dispose();
@@ -168,24 +200,19 @@ export class Decorations implements vscode.Disposable {
       snapshot.colours[code] = colour;
     }
     for (const [code, { type }] of this.codeTypes) if (!used.has(code)) editor.setDecorations(type, []);
-    // Stripes: lines grouped by the ordered set of codes covering them.
-    const byKey = new Map<string, { colours: string[]; ranges: vscode.Range[] }>();
+    // Stripes: lines grouped by the ordered set of codes covering them (drawn near the viewport).
+    const byKey = new Map<string, { colours: string[]; lines: number[] }>();
     for (const [line, set] of lines) {
       const codes = [...set].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9) || a.localeCompare(b)).slice(0, MAX_STRIPES);
       const colours = codes.map((c) => colourOf(c, index));
       const key = colours.join(',');
       let g = byKey.get(key);
-      if (!g) byKey.set(key, (g = { colours, ranges: [] }));
-      g.ranges.push(new vscode.Range(line, 0, line, 0));
+      if (!g) byKey.set(key, (g = { colours, lines: [] }));
+      g.lines.push(line);
       snapshot.stripes[line] = codes;
     }
-    const usedStripes = new Set<vscode.TextEditorDecorationType>();
-    for (const g of byKey.values()) {
-      const t = this.stripeType(g.colours);
-      editor.setDecorations(t, g.ranges);
-      usedStripes.add(t);
-    }
-    for (const t of this.stripeTypes.values()) if (!usedStripes.has(t)) editor.setDecorations(t, []);
+    this.stripeGroups.set(editor, byKey);
+    this.drawStripes(editor);
     editor.setDecorations(this.labelType, labels);
     snapshot.labels = labels.map((l) => ({ line: l.range.end.line, text: l.renderOptions?.after?.contentText ?? '' }));
     this.snapshots.set(snapshot.uri, snapshot);
@@ -193,6 +220,7 @@ export class Decorations implements vscode.Disposable {
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
+    clearTimeout(this.scrollTimer);
     this.resetTypes();
     for (const d of this.disposables) d.dispose();
   }

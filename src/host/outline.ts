@@ -23,6 +23,8 @@ export class StageOutline implements vscode.DocumentSymbolProvider {
     const index = this.manager.folderOf(document.uri)?.codebook.index;
     if (!index) return undefined;
     const doc = await this.manager.ensure(document);
+    // Let the coding's highlights reach the editor before a long document's first parse.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const { structure } = this.structures.get(document);
     const segments: CodedSegment[] = (doc?.anchored() ?? []).map((s) => ({
       id: s.ann.id,

@@ -10,6 +10,7 @@ import type { CodebookNode, CodebookView } from '../views/codebookView';
 import type { MemosView } from '../views/memosView';
 import type { PanelState } from '../views/selection';
 import type { SegmentNode, SegmentsView } from '../views/segmentsView';
+import type { StageNode, StagesView } from '../views/stagesView';
 import { targetDocument } from './common';
 
 export async function testState(manager: CodingManager, decorations: Decorations, args?: { uri?: string }) {
@@ -69,7 +70,7 @@ async function snapshotTree<T>(provider: vscode.TreeDataProvider<T>, node?: T, d
 }
 
 /** `qda.test.views`: the side panel's views as plain data (trees, messages, memos, filter). */
-export async function viewsState(manager: CodingManager, indexes: IndexService, panel: PanelState, codebook: CodebookView, segments: SegmentsView, memos: MemosView) {
+export async function viewsState(manager: CodingManager, indexes: IndexService, panel: PanelState, codebook: CodebookView, segments: SegmentsView, memos: MemosView, stages: StagesView) {
   for (const f of manager.allFolders()) await indexes.index(f);
   codebook.refresh();
   return {
@@ -81,5 +82,6 @@ export async function viewsState(manager: CodingManager, indexes: IndexService, 
     segments: await snapshotTree<SegmentNode>(segments),
     segmentsMessage: segments.view.message,
     memos: await memos.search(''),
+    stages: await snapshotTree<StageNode>(stages),
   };
 }
