@@ -77,6 +77,10 @@ function readInstallPaths() {
 
 // ---------------------------------------------------------------------------------------------
 if (!Number.isInteger(port) || port <= 0 || port > 65535) die(`PORT must be a port number; got "${process.env.PORT}".`);
+// A fresh clone: install the project's packages first (from the lock file).
+if (!fs.existsSync(path.join(repoRoot, 'node_modules', 'esbuild'))) {
+  step('installing packages (npm ci)', process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci']);
+}
 step('building (node esbuild.mjs)', process.execPath, ['esbuild.mjs']);
 
 const code = process.env.QDA_USE_CODE_SERVER === '1' ? undefined : onPath('code');
