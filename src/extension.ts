@@ -47,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const stagesView = new StagesView(manager, indexes);
   const outline = new StageOutline(manager, structures);
   context.subscriptions.push(structures, stagesView);
-  context.subscriptions.push(vscode.languages.registerDocumentSymbolProvider({ language: 'markdown', scheme: 'file' }, outline, { label: 'Stages' }));
+  context.subscriptions.push(outline.register());
   context.subscriptions.push(diagnostics, manager, decorations, problems, panel, indexes, codebookView, segmentsView, memosView);
 
   const command = (id: string, run: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));

@@ -39,8 +39,17 @@ export class IndexService implements vscode.Disposable {
         this.fire();
       }),
       manager.onDidWriteSidecar(({ folder, path, text }) => {
-        this.indexes.get(folder)?.upsertSidecar(path, text);
-        this.fire();
+        const ix = this.indexes.get(folder);
+        if (ix) {
+          ix.upsertSidecar(path, text);
+          this.fire();
+        } else {
+          // Written while the workspace is being read: the walk may have gone past it already.
+          void this.loading.get(folder)?.then((loaded) => {
+            loaded.upsertSidecar(path, text);
+            this.fire();
+          });
+        }
       }),
     );
   }
@@ -85,7 +94,8 @@ export class IndexService implements vscode.Disposable {
 
   private async fileChanged(uri: vscode.Uri, deleted: boolean): Promise<void> {
     const folder = this.manager.folderOf(uri);
-    const ix = folder && this.indexes.get(folder);
+    // A change while the workspace is being read is applied once it is (the walk may have gone past the file).
+    const ix = folder && (this.indexes.get(folder) ?? (await this.loading.get(folder)));
     const path = folder?.store.relative(uri);
     if (!folder || !ix || path === undefined) return;
     if (isSidecarPath(path)) {

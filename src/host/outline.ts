@@ -17,6 +17,35 @@ export class StageOutline implements vscode.DocumentSymbolProvider {
     private readonly structures: StructureService,
   ) {}
 
+  /**
+   * Registers the provider for Markdown files, and registers it anew when what it shows changes
+   * without the text changing (coding, the codebook, the qda.stageOutline setting): VS Code keeps a
+   * document's symbols until its text changes, and a new registration is the only way to have the
+   * Outline view, breadcrumbs and Go to Symbol ask again (microsoft/vscode#108722).
+   */
+  register(): vscode.Disposable {
+    let registration: vscode.Disposable | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const register = () => {
+      registration?.dispose();
+      registration = vscode.languages.registerDocumentSymbolProvider({ language: 'markdown', scheme: 'file' }, this, { label: 'Stages' });
+    };
+    const again = () => {
+      clearTimeout(timer);
+      timer = setTimeout(register, 50);
+    };
+    register();
+    const subscriptions = [
+      this.manager.onDidChange(({ reason }) => reason !== 'edit' && again()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qda.stageOutline') && again()),
+    ];
+    return new vscode.Disposable(() => {
+      clearTimeout(timer);
+      registration?.dispose();
+      for (const s of subscriptions) s.dispose();
+    });
+  }
+
   /** The outline of a document as the core builds it, or undefined when it has no codebook. */
   async outline(document: vscode.TextDocument): Promise<Outline | undefined> {
     if (!vscode.workspace.getConfiguration('qda', document.uri).get<boolean>('stageOutline', true)) return undefined;
