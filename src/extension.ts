@@ -29,6 +29,7 @@ import { StagesView } from './host/views/stagesView';
 import { StageOutline } from './host/outline';
 import { StructureService } from './host/structureService';
 import { stageReport } from './host/commands/stageReport';
+import { exportSegments } from './host/commands/exportSegments';
 
 export function activate(context: vscode.ExtensionContext): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('qda');
@@ -82,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): void {
   command('qda.codebook.groupByStage', () => codebookView.setByStage(true));
   command('qda.codebook.showHierarchy', () => codebookView.setByStage(false));
   command('qda.codebook.selectCodes', (arg: { folder?: string; codes: string[] }) => panel.select(arg.folder ? vscode.Uri.parse(arg.folder) : manager.allFolders()[0]?.folder.uri, arg.codes));
+  command('qda.exportSegments', (args?: { target?: string }) => exportSegments(manager, indexes, args));
   command('qda.stageReport', (args?: { open?: boolean }) => stageReport(manager, indexes, args));
   command('qda.test.outline', async (args?: { uri?: string }) => {
     const document = args?.uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)) : vscode.window.activeTextEditor?.document;
