@@ -26,7 +26,8 @@ describe('Exporting coded segments', () => {
     while (!csv.includes(WAITING_TIMES) && Date.now() < deadline) {
       const written = await vscode.commands.executeCommand<string>('qda.exportSegments', { target: target.toString() });
       assert.equal(written, target.toString());
-      csv = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+      // ignoreBOM keeps the byte-order mark (written so spreadsheets read UTF-8) in the text.
+      csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await vscode.workspace.fs.readFile(target));
       if (!csv.includes(WAITING_TIMES)) await new Promise((r) => setTimeout(r, 200));
     }
     assert.ok(csv.startsWith('\uFEFFdocument,segment id,code id,code,code path,stage,quote,start,end,memo,coder,created'), csv.slice(0, 200));
