@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createAnnotation } from '../../src/core/annotations';
-import { parseSidecar, serializeSidecar, type Sidecar } from '../../src/core/sidecar/format';
+import { annotationToW3C, compareAnnotations, parseSidecar, serializeSidecar, type Sidecar } from '../../src/core/sidecar/format';
 import { codeIdFromIri, codeIri, documentIri, documentPathFor, sidecarPathFor } from '../../src/core/sidecar/iri';
 import { Text } from '../../src/core/text/text';
 
@@ -82,6 +82,36 @@ describe('sidecar format', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('writes exactly what JSON.stringify(page, null, 2) writes, and notices every change to a cached annotation', () => {
+    const expected = (sc: Sidecar) =>
+      JSON.stringify(
+        { '@context': 'http://www.w3.org/ns/anno.jsonld', id: sc.id, type: 'AnnotationPage', version: sc.version, ...(sc.textHash ? { textHash: sc.textHash } : {}), items: [...sc.annotations].sort(compareAnnotations).map((a) => annotationToW3C(a, 'd.md')) },
+        null,
+        2,
+      ) + '\n';
+    const sc = sidecar();
+    assert.equal(serializeSidecar(sc, 'd.md'), expected(sc));
+    assert.equal(serializeSidecar({ ...sc, annotations: [] }, 'd.md'), expected({ ...sc, annotations: [] }));
+    const a = sc.annotations[0];
+    const changes: (() => void)[] = [
+      () => a.codes.push('x'),
+      () => (a.memo = 'new memo'),
+      () => (a.start = a.start! + 1),
+      () => (a.end = a.end! + 1),
+      () => (a.exact = a.exact + '!'),
+      () => (a.prefix = 'p'),
+      () => (a.suffix = 's'),
+      () => (a.modified = '2027-01-01T00:00:00Z'),
+      () => (a.creator = 'Someone else'),
+      () => ((a.start = undefined), (a.end = undefined)),
+    ];
+    for (const change of changes) {
+      change();
+      assert.equal(serializeSidecar(sc, 'd.md'), expected(sc));
+    }
+    assert.equal(serializeSidecar(sc, 'other.md'), expected(sc).replace(/file:d\.md/g, 'file:other.md'));
   });
 
   it('reports schema problems with the line, and marks the file read-only', () => {

@@ -83,7 +83,6 @@ export function annotationToW3C(ann: Annotation, documentName: string): Record<s
 /** Serialises a sidecar for the document at `documentPath` (workspace-relative). */
 export function serializeSidecar(sidecar: Sidecar, documentPath: string): string {
   const name = baseName(documentPath);
-  const items = [...sidecar.annotations].sort(compareAnnotations).map((a) => annotationToW3C(a, name));
   const page: Record<string, unknown> = {
     '@context': W3C_CONTEXT,
     id: sidecar.id,
@@ -91,8 +90,31 @@ export function serializeSidecar(sidecar: Sidecar, documentPath: string): string
     version: sidecar.version,
   };
   if (sidecar.textHash) page.textHash = sidecar.textHash;
-  page.items = items;
-  return JSON.stringify(page, null, 2) + '\n';
+  page.items = [];
+  // The page as JSON.stringify(page, null, 2) writes it, with each item's text (indented to its
+  // place) reused while the annotation is unchanged: saving a document whose coding changed in a
+  // few places costs little more than joining strings.
+  const head = JSON.stringify(page, null, 2).replace(/"items": \[\]\n\}$/, '"items": [');
+  const items = [...sidecar.annotations].sort(compareAnnotations).map((a) => itemText(a, name));
+  return items.length === 0 ? JSON.stringify(page, null, 2) + '\n' : `${head}\n${items.join(',\n')}\n  ]\n}\n`;
+}
+
+/** The fields an annotation's JSON is made from, to tell whether a cached text still fits. */
+type ItemKey = [string, string, string, string, string, number | undefined, number | undefined, string, string, string, string | undefined, string];
+
+function itemKey(a: Annotation, documentName: string): ItemKey {
+  return [documentName, a.id, a.creator, a.created, a.modified, a.start, a.end, a.exact, a.prefix, a.suffix, a.memo, a.codes.join('\u0000')];
+}
+
+const itemCache = new WeakMap<Annotation, { key: ItemKey; text: string }>();
+
+function itemText(a: Annotation, documentName: string): string {
+  const key = itemKey(a, documentName);
+  const cached = itemCache.get(a);
+  if (cached && cached.key.every((v, i) => v === key[i])) return cached.text;
+  const text = '    ' + JSON.stringify(annotationToW3C(a, documentName), null, 2).replace(/\n/g, '\n    ');
+  itemCache.set(a, { key, text });
+  return text;
 }
 
 let validator: ReturnType<Ajv['compile']> | undefined;
