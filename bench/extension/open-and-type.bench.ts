@@ -48,6 +48,8 @@ interface Config {
   /** Typing rounds (each: the clean coded copy, then the plain copy; the copy with a problem once) and keystrokes per round. */
   rounds: number;
   keystrokes: number;
+  /** A typing run stops early after this long (ms), with fewer keystrokes. */
+  typingBudgetMs: number;
   /** Wait after closing the editors, before each measured open (ms). */
   settleMs: number;
 }
@@ -306,8 +308,10 @@ export async function run(): Promise<void> {
 
   const CHARS = 'typing in the middle of a coded passage ';
   /** Types `config.keystrokes` single characters, one editor.edit each, in the middle of the document. */
-  const typeInto = async (document: vscode.TextDocument, target: TypingTarget, round: number, phase?: string): Promise<TypingRun> => {
-    const editor = await vscode.window.showTextDocument(document, { preview: false });
+  const typeInto = async (shown: vscode.TextDocument, target: TypingTarget, round: number, phase?: string): Promise<TypingRun> => {
+    if (shown.isClosed) throw new Error(`${shown.uri.fsPath} was closed before typing into it.`);
+    const editor = await vscode.window.showTextDocument(shown, { preview: false });
+    const document = editor.document;
     await settle(config.settleMs);
     // Inside a participant's turn in the middle of the text, where segments overlap.
     const text = document.getText();
@@ -325,7 +329,8 @@ export async function run(): Promise<void> {
     const cpu0 = process.cpuUsage();
     const elu0 = performance.eventLoopUtilization();
     const w0 = performance.now();
-    for (let k = 0; k < config.keystrokes; k++) {
+    let keystrokes = 0;
+    for (let k = 0; k < config.keystrokes && performance.now() - w0 < config.typingBudgetMs; k++) {
       const ch = CHARS[k % CHARS.length];
       const version = document.version;
       const t = performance.now();
@@ -333,7 +338,9 @@ export async function run(): Promise<void> {
       editMs.push(performance.now() - t);
       if (!ok || document.version === version) throw new Error(`editor.edit did not change ${document.uri.fsPath} (keystroke ${k + 1}).`);
       at = at.translate(0, ch.length);
+      keystrokes++;
     }
+    if (keystrokes < config.keystrokes) notes.push(`Typing into the ${target} document (round ${round}) stopped after ${keystrokes} keystrokes: over ${config.typingBudgetMs / 1000} s.`);
     const wallMs = performance.now() - w0;
     const cpuMs = cpuMsSince(cpu0);
     const elu = performance.eventLoopUtilization(elu0);
@@ -343,14 +350,14 @@ export async function run(): Promise<void> {
     const cpu1 = process.cpuUsage();
     const pauseMaxBlockMs = await longestBlock(600);
     const pauseCpuMs = cpuMsSince(cpu1);
-    const r: TypingRun = { round, target, keystrokes: config.keystrokes, handlerMs: rec.samples, editMs, cpuMs, activeMs: elu.active, wallMs, pauseMaxBlockMs, pauseCpuMs };
+    const r: TypingRun = { round, target, keystrokes, handlerMs: rec.samples, editMs, cpuMs, activeMs: elu.active, wallMs, pauseMaxBlockMs, pauseCpuMs };
     if (hook) {
       const s = await hookState(document.uri);
       if (s?.refreshMs !== undefined && target !== 'plain') r.hookRefreshMs = s.refreshMs;
       if (s?.editTiming && hookBefore) r.hookHandlerMs = (s.editTiming.totalMs - hookBefore.totalMs) / Math.max(1, s.editTiming.events - hookBefore.events);
     }
-    if (bracketValid && rec.samples.length !== config.keystrokes) {
-      throw new Error(`Bracketed ${rec.samples.length} change events for ${config.keystrokes} keystrokes on the ${target} document.`);
+    if (bracketValid && rec.samples.length !== keystrokes) {
+      throw new Error(`Bracketed ${rec.samples.length} change events for ${keystrokes} keystrokes on the ${target} document.`);
     }
     return r;
   };
@@ -498,9 +505,9 @@ export async function run(): Promise<void> {
     for (const [k, v] of Object.entries(stages)) log(`load stage: ${k}: ${v.toFixed(1)} ms`);
 
     // ---- (b) typing: single characters in the middle of a coded document vs a plain copy. ---
-    const plain = await vscode.workspace.openTextDocument(uriOf(m.plain[config.opens - 1]));
-    const clean = await vscode.workspace.openTextDocument(uriOf(m.clean));
-    await vscode.window.showTextDocument(clean, { preview: false });
+    // Both stay open in tabs (a document in no editor may be closed by VS Code after a while).
+    const plain = (await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uriOf(m.plain[config.opens - 1])), { preview: false })).document;
+    const clean = (await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uriOf(m.clean)), { preview: false })).document;
     await waitLoaded(clean, m.annotations, `${m.clean} to be loaded`);
     const typing: TypingRun[] = [];
     const typeAndLog = async (document: vscode.TextDocument, target: TypingTarget, round: number) => {

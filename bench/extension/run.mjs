@@ -19,6 +19,8 @@
 //   QDA_BENCH_ROUNDS        typing rounds, each on the coded document then on the plain copy (default 3)
 //   QDA_BENCH_KEYSTROKES    keystrokes per round (default 200)
 //   QDA_BENCH_ANNOTATIONS   annotations per transcript (default 10000)
+//   QDA_BENCH_TYPING_BUDGET_MS  a typing run stops early after this long (default 60000)
+//   QDA_BENCH_SETTINGS      JSON merged into the workspace's settings, e.g. '{"qda.stageOutline":false}'
 //   QDA_BENCH_NO_BUILD=1    use dist/ as it is (do not run esbuild.mjs)
 //   QDA_BENCH_EXTENSION     benchmark the extension in another folder (a built copy of this repository,
 //                           e.g. with a proposed change); default: this repository
@@ -44,6 +46,8 @@ const rounds = Number(process.env.QDA_BENCH_ROUNDS || 3);
 const keystrokes = Number(process.env.QDA_BENCH_KEYSTROKES || 200);
 const annotations = Number(process.env.QDA_BENCH_ANNOTATIONS || 10_000);
 const profile = process.env.QDA_BENCH_PROFILE === '1';
+const typingBudgetMs = Number(process.env.QDA_BENCH_TYPING_BUDGET_MS || 60_000);
+const workspaceSettings = process.env.QDA_BENCH_SETTINGS ? JSON.parse(process.env.QDA_BENCH_SETTINGS) : {};
 const buildDir = path.join(repoRoot, 'out', 'bench', 'extension');
 const resultsDir = path.join(repoRoot, 'bench', 'results');
 const artifactsDir = path.join(repoRoot, 'test-results', 'bench-extension');
@@ -190,7 +194,7 @@ function rowsOf(r) {
   const clean = r.typing.filter((t) => t.target === 'clean');
   const plain = r.typing.filter((t) => t.target === 'plain');
   const problem = r.typing.filter((t) => t.target === 'problem');
-  const keys = (runs) => runs.length * (runs[0]?.keystrokes ?? 0);
+  const keys = (runs) => runs.reduce((n, t) => n + t.keystrokes, 0);
   const cleanHandler = clean.flatMap((t) => t.handlerMs);
   const plainHandler = plain.flatMap((t) => t.handlerMs);
   const problemHandler = problem.flatMap((t) => t.handlerMs);
@@ -216,8 +220,8 @@ function rowsOf(r) {
   rows.push({ measure: 'info: (b) editor.edit round trip, coded copy showing one problem', median: median(problem.flatMap((t) => t.editMs)), runs: keys(problem) });
   for (const [target, label] of [['clean', 'coded'], ['plain', 'plain copy'], ['problem', 'coded copy showing one problem']]) {
     const w = r.workbench.filter((x) => x.phase.startsWith(`typing-${target}-`));
-    const perKey = r.typing[0]?.keystrokes ?? 1;
-    if (w.length > 0) rows.push({ measure: `info: (b) workbench (browser) main thread busy per keystroke, ${label}`, median: median(w.map((x) => x.taskMs / perKey)), runs: w.length });
+    const keystrokesOf = (phase) => r.typing.find((t) => `typing-${t.target}-${t.round}` === phase)?.keystrokes || 1;
+    if (w.length > 0) rows.push({ measure: `info: (b) workbench (browser) main thread busy per keystroke, ${label}`, median: median(w.map((x) => x.taskMs / keystrokesOf(x.phase))), runs: w.length });
   }
   rows.push({ measure: 'info: typing pause: longest event-loop block (debounced redraw), coded', median: median(clean.map((t) => t.pauseMaxBlockMs)), runs: clean.length });
   rows.push({ measure: 'info: typing pause: longest event-loop block, plain copy', median: median(plain.map((t) => t.pauseMaxBlockMs)), runs: plain.length });
@@ -432,11 +436,12 @@ async function main() {
     const require = createRequire(import.meta.url);
     const { generateWorkspace } = require(path.join(buildDir, 'workspace.cjs'));
     const t0 = Date.now();
-    const manifest = generateWorkspace(workspace, { copies: opens + (profile ? 1 : 0), annotations });
+    const manifest = generateWorkspace(workspace, { copies: opens + (profile ? 1 : 0), annotations, settings: workspaceSettings });
+    if (Object.keys(workspaceSettings).length > 0) say(`workspace settings: ${JSON.stringify(workspaceSettings)}`);
     say(`workspace ${workspace}: ${opens} copies of a ${(manifest.transcript.bytes / 1e6).toFixed(2)} MB transcript with ${manifest.annotations} annotations (sidecar ${(manifest.sidecarBytes / 1e6).toFixed(1)} MB each), written in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     fs.writeFileSync(
       path.join(tmpRoot, 'bench-config.json'),
-      JSON.stringify({ manifest, resultsPath: rawResults, opens, rounds, keystrokes, settleMs: 1000, profileDir: profile ? path.join(tmpRoot, 'profiles') : undefined }, null, 2),
+      JSON.stringify({ manifest, resultsPath: rawResults, opens, rounds, keystrokes, typingBudgetMs, settleMs: 1000, profileDir: profile ? path.join(tmpRoot, 'profiles') : undefined }, null, 2),
     );
     // The tests module must lie inside the extension's folder (the extension host gives it that
     // extension's API); copy the bundle there when benchmarking another folder.
@@ -555,7 +560,7 @@ async function main() {
       console.log();
       console.log(`Orchestration QDA in the editor — ${r.when}`);
       console.log(`VS Code ${r.machine.vscode} (code-server, ${r.machine.uiKind} UI, remote extension host on Node ${r.machine.node}), ${r.machine.cpu}, ${r.machine.cores} cores, load average ${r.machine.loadAverageAtStart[0].toFixed(1)} at the start, ${r.machine.loadAverageAtEnd[0].toFixed(1)} at the end`);
-      console.log(`Data: ${(r.manifest.transcript.bytes / 1e6).toFixed(2)} MB transcript (${r.manifest.transcript.lines} lines), ${r.manifest.annotations} annotations, sidecar ${(r.manifest.sidecarBytes / 1e6).toFixed(1)} MB; typing: ${r.typing[0].keystrokes} keystrokes × ${rounds} rounds on a coded copy and on a plain copy, 1 round on a coded copy showing a problem`);
+      console.log(`Data: ${(r.manifest.transcript.bytes / 1e6).toFixed(2)} MB transcript (${r.manifest.transcript.lines} lines), ${r.manifest.annotations} annotations, sidecar ${(r.manifest.sidecarBytes / 1e6).toFixed(1)} MB; typing: ${keystrokes} keystrokes × ${rounds} rounds on a coded copy and on a plain copy, 1 round on a coded copy showing a problem`);
       console.log(`Highlight detection: ${r.hook ? 'the extension\'s qda.test.decorations command' : 'the coding\'s sentinel diagnostic (no hook in the extension)'}; keystroke timing: ${r.bracketValid ? 'listeners bracketing the extension\'s' : 'CPU-time difference'}`);
       console.log();
       const missed = printTable(rows);
@@ -577,8 +582,8 @@ async function main() {
       const out = {
         date: r.when,
         machine: r.machine,
-        data: { transcript: r.manifest.transcript, annotations: r.manifest.annotations, sidecarBytes: r.manifest.sidecarBytes, keystrokes: r.typing[0].keystrokes, rounds },
-        method: { hook: r.hook, bracketValid: r.bracketValid, activatedMeanwhile: r.activatedMeanwhile, notes: r.notes },
+        data: { transcript: r.manifest.transcript, annotations: r.manifest.annotations, sidecarBytes: r.manifest.sidecarBytes, keystrokes, rounds },
+        method: { hook: r.hook, bracketValid: r.bracketValid, activatedMeanwhile: r.activatedMeanwhile, workspaceSettings, notes: r.notes },
         results: rows.map((row) => ({
           measure: row.measure,
           median: row.median,

@@ -80,7 +80,7 @@ function write(root: string, rel: string, contents: string): void {
 }
 
 /** Writes the workspace into `root` (created if needed) and returns what the benchmark needs to know. */
-export function generateWorkspace(root: string, o: { copies: number; annotations: number; seed?: number }): Manifest {
+export function generateWorkspace(root: string, o: { copies: number; annotations: number; seed?: number; settings?: Record<string, unknown> }): Manifest {
   const raw = generateTranscript(o.seed ?? 7);
   const text = new Text(raw);
   const cleanAnnotations = generateAnnotations(text, o.annotations, 11);
@@ -92,7 +92,7 @@ export function generateWorkspace(root: string, o: { copies: number; annotations
   const cbCheck = parseCodebook(cbText, CODEBOOK_PATH);
   if (cbCheck.problems.length > 0) throw new Error(`The generated codebook is invalid: ${cbCheck.problems[0].message}`);
   write(root, CODEBOOK_PATH, cbText);
-  write(root, '.vscode/settings.json', JSON.stringify({ 'qda.codebookPath': CODEBOOK_PATH }, null, 2) + '\n');
+  write(root, '.vscode/settings.json', JSON.stringify({ 'qda.codebookPath': CODEBOOK_PATH, ...o.settings }, null, 2) + '\n');
 
   const coded: string[] = [];
   let sidecarBytes = 0;
