@@ -77,12 +77,20 @@ export class StageOutline implements vscode.DocumentSymbolProvider {
       s.children = (item.children ?? []).map(symbol);
       return s;
     };
+    // Thousands of segment symbols would be sent to the editor after every keystroke and make the
+    // Outline unreadable: past the limit, segments are left out here (the Stages view lists them).
+    const limit = vscode.workspace.getConfiguration('qda', document.uri).get<number>('stageOutlineMaxSegments', 1000);
+    const segmentCount = outline.groups.reduce((n, g) => n + g.items.filter((i) => i.kind === 'segment').length, 0);
+    const withSegments = segmentCount <= limit;
     return outline.groups
       .filter((g) => g.items.length > 0 && g.range)
       .map((g) => {
         const r = range(g.range!);
-        const s = new vscode.DocumentSymbol(g.name, `${g.items.length} item${g.items.length === 1 ? '' : 's'}`, vscode.SymbolKind.Namespace, r, new vscode.Range(r.start, r.start));
-        s.children = g.items.map(symbol);
+        const items = withSegments ? g.items : g.items.filter((i) => i.kind !== 'segment');
+        const left = g.items.length - items.length;
+        const detail = `${items.length} item${items.length === 1 ? '' : 's'}${left > 0 ? `; ${left} coded segments not listed (see the Stages view)` : ''}`;
+        const s = new vscode.DocumentSymbol(g.name, detail, vscode.SymbolKind.Namespace, r, new vscode.Range(r.start, r.start));
+        s.children = items.map(symbol);
         for (const c of s.children) s.range = s.range.union(c.range);
         return s;
       });
