@@ -94,10 +94,31 @@ export function serializeSidecar(sidecar: Sidecar, documentPath: string): string
   // The page as JSON.stringify(page, null, 2) writes it, with each item's text (indented to its
   // place) reused while the annotation is unchanged: saving a document whose coding changed in a
   // few places costs little more than joining strings.
+  const sorted = [...sidecar.annotations].sort(compareAnnotations);
+  let cached = 0;
+  for (const a of sorted) if (itemCache.has(a)) cached++;
+  if (sorted.length === 0 || cached < sorted.length / 2) {
+    // Mostly new annotations (the first save after loading): one JSON.stringify of the whole page is
+    // fastest; its items are then cut out of the text and kept for the next save.
+    page.items = sorted.map((a) => annotationToW3C(a, name));
+    const text = JSON.stringify(page, null, 2) + '\n';
+    if (sorted.length > 0) {
+      const start = text.indexOf('"items": [\n') + '"items": [\n'.length;
+      const parts = text.slice(start, text.length - '\n  ]\n}\n'.length).split(ITEM_SEPARATOR);
+      if (parts.length === sorted.length) {
+        const last = parts.length - 1;
+        parts.forEach((part, i) => itemCache.set(sorted[i], { key: itemKey(sorted[i], name), text: (i === 0 ? '' : '    {') + part + (i === last ? '' : '\n    }') }));
+      }
+    }
+    return text;
+  }
   const head = JSON.stringify(page, null, 2).replace(/"items": \[\]\n\}$/, '"items": [');
-  const items = [...sidecar.annotations].sort(compareAnnotations).map((a) => itemText(a, name));
-  return items.length === 0 ? JSON.stringify(page, null, 2) + '\n' : `${head}\n${items.join(',\n')}\n  ]\n}\n`;
+  const items = sorted.map((a) => itemText(a, name));
+  return `${head}\n${items.join(',\n')}\n  ]\n}\n`;
 }
+
+/** Between two items of the page as JSON.stringify(page, null, 2) writes it (strings never hold a raw newline). */
+const ITEM_SEPARATOR = '\n    },\n    {';
 
 /** The fields an annotation's JSON is made from, to tell whether a cached text still fits. */
 type ItemKey = [string, string, string, string, string, number | undefined, number | undefined, string, string, string, string | undefined, string];
