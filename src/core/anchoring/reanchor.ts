@@ -8,9 +8,9 @@
  *    moved, or elsewhere near there: `moved`;
  * 3. the quote is elsewhere in the text, best by context and distance: `moved`;
  * 4. an approximate match (Myers' bit-parallel algorithm from approx-string-match, as used by
- *    Hypothesis) near the expected place, then around every place where a piece of the quote
- *    (its start, middle or end) still stands unchanged, scored on quote, context and position:
- *    `fuzzy`;
+ *    Hypothesis) near the expected place, then around every place within about 64,000 characters
+ *    where a piece of the quote (its start, middle or end) still stands unchanged (the whole text
+ *    for an orphan), scored on quote, context and position: `fuzzy`;
  * 5. otherwise `orphan`: kept with its quote, position removed, never deleted.
  */
 import search from 'approx-string-match';
@@ -26,6 +26,11 @@ export interface ReanchorOptions {
   minSimilarity?: number;
   /** Search approximately only near the expected place, not around pieces found elsewhere. */
   noGlobalFuzzy?: boolean;
+  /**
+   * How far (UTF-16 units) from the expected place pieces of a changed quote are looked for; an
+   * orphan being re-attached is looked for in the whole text.
+   */
+  seedReach?: number;
 }
 
 const DEFAULTS: Required<ReanchorOptions> = {
@@ -33,6 +38,7 @@ const DEFAULTS: Required<ReanchorOptions> = {
   minFuzzyLength: 8,
   minSimilarity: 0.75,
   noGlobalFuzzy: false,
+  seedReach: 65536,
 };
 
 /** At most this many exact occurrences are scored when a quote is found all over the text. */
@@ -126,8 +132,11 @@ const MAX_SEED_HITS = 20;
  * A passage that was moved and lightly reworded keeps some piece intact; a deleted one has none,
  * and is an orphan after a few cheap look-ups.
  */
-function seededFuzzy(text: string, ann: Annotation, expected: number, minSim: number): Candidate | undefined {
+function seededFuzzy(text: string, ann: Annotation, expected: number, minSim: number, reach: number): Candidate | undefined {
   const quote = ann.exact;
+  // Pieces are looked for within `reach` of the expected place (the whole text for an orphan).
+  const from = Math.max(0, expected - reach);
+  const region = text.slice(from, Math.min(text.length, expected + quote.length + reach));
   const maxErrors = maxErrorsFor(quote, minSim);
   const piece = Math.max(6, Math.min(24, Math.floor(quote.length / 4)));
   if (quote.length < piece) return undefined;
@@ -136,7 +145,7 @@ function seededFuzzy(text: string, ann: Annotation, expected: number, minSim: nu
   for (const o of offsets) {
     const p = quote.slice(o, o + piece);
     const hits: number[] = [];
-    for (let i = text.indexOf(p); i !== -1 && hits.length <= MAX_SEED_HITS; i = text.indexOf(p, i + 1)) hits.push(i);
+    for (let i = region.indexOf(p); i !== -1 && hits.length <= MAX_SEED_HITS; i = region.indexOf(p, i + 1)) hits.push(from + i);
     if (hits.length > MAX_SEED_HITS) continue;
     for (const h of hits) windows.push([Math.max(0, h - o - maxErrors - 1), Math.min(text.length, h - o + quote.length + maxErrors + 1)]);
   }
@@ -220,7 +229,7 @@ function anchorOne(text: Text, t: string, ann: Annotation, shift: number, opts: 
   // 4. Approximately, near the expected place and then anywhere.
   if (exact.length >= opts.minFuzzyLength) {
     let c = ann.start !== undefined ? fuzzy(t, ann, wFrom, wTo, expected, opts.minSimilarity) : undefined;
-    if (!c && !opts.noGlobalFuzzy) c = seededFuzzy(t, ann, expected, opts.minSimilarity);
+    if (!c && !opts.noGlobalFuzzy) c = seededFuzzy(t, ann, expected, opts.minSimilarity, ann.start !== undefined ? opts.seedReach : t.length);
     if (c) {
       const similarity = Math.round((1 - c.errors / exact.length) * 100);
       return toResult(c, 'fuzzy', `The quoted text changed; matched a passage ${similarity}% similar (${c.errors} character${c.errors === 1 ? '' : 's'} differ).`);
