@@ -18,6 +18,8 @@ export class IndexService implements vscode.Disposable {
   /** Fires (debounced) when counts, segments, memos or attributes may have changed. */
   readonly onDidChange = this.changed.event;
   private timer?: ReturnType<typeof setTimeout>;
+  /** The text the editor last wrote to each sidecar: its watcher event then needs no second parse. */
+  private readonly written = new Map<string, string>();
   /** The case-attribute filter the views apply. */
   filter: IndexFilter = {};
 
@@ -100,6 +102,9 @@ export class IndexService implements vscode.Disposable {
     if (!folder || !ix || path === undefined) return;
     if (isSidecarPath(path)) {
       const text = deleted ? undefined : await folder.store.readText(path);
+      const key = `${folder.folder.uri}#${path}`;
+      if (text !== undefined && text === this.written.get(key)) return; // our own write, indexed already
+      this.written.delete(key);
       if (text === undefined) ix.removeSidecar(path);
       else ix.upsertSidecar(path, text);
     } else if (isDocumentPath(path)) {
