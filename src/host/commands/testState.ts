@@ -20,6 +20,7 @@ export async function testState(manager: CodingManager, decorations: Decorations
   if (!doc) return undefined;
   const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
   if (editor) decorations.refresh(editor, doc);
+  const text = document.getText();
   return {
     path: doc.path,
     readOnly: doc.readOnly,
@@ -32,7 +33,7 @@ export async function testState(manager: CodingManager, decorations: Decorations
       status: s.status,
       start: s.start,
       end: s.end,
-      text: s.start !== undefined ? document.getText().slice(s.start, s.end) : undefined,
+      text: s.start !== undefined ? text.slice(s.start, s.end) : undefined,
       quote: s.ann.exact,
     })),
     decorations: decorations.snapshots.get(document.uri.toString()),
