@@ -8,6 +8,7 @@
 // written under scratch/ at test time.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { eventually, exists, fileUri, readText, writeText } from './helpers';
 
 const EXTENSION_ID = 'orchestration-qda.orchestration-qda';
 
@@ -111,52 +112,14 @@ function cp(text: string, utf16: number): number {
 
 // ---- workspace helpers ---------------------------------------------------------------------------
 
-function root(): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests must run with the fixture workspace open');
-  return folder.uri;
-}
-function fileUri(path: string): vscode.Uri {
-  return vscode.Uri.joinPath(root(), ...path.split('/'));
-}
 function sidecarUri(path: string): vscode.Uri {
   return fileUri(path + '.annotations.json');
-}
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
-async function readText(uri: vscode.Uri): Promise<string> {
-  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-}
-async function writeText(uri: vscode.Uri, text: string): Promise<void> {
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
 }
 async function readSidecar(path: string): Promise<SidecarJson> {
   return JSON.parse(await readText(sidecarUri(path))) as SidecarJson;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Retries `check` (which asserts) until it passes; on timeout fails with its last error. */
-async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) {
-        const detail = err instanceof Error ? err.message : String(err);
-        assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}:\n${detail}`);
-      }
-    }
-    await sleep(50);
-  }
-}
 
 /** Writes a document (unless `text` is undefined), opens it in the editor and waits for its coding to load. */
 async function open(path: string, text?: string): Promise<vscode.TextEditor> {

@@ -10,6 +10,7 @@
 // every other code are checked against the sidecars on disk, whatever earlier tests coded.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { eventually, exists, fileUri, readText, root, writeText } from './helpers';
 
 const EXTENSION_ID = 'orchestration-qda.orchestration-qda';
 
@@ -126,47 +127,9 @@ const unescapeMarkdown = (md: string | undefined) => (md ?? '').replace(/\\([\\`
 
 // ---- workspace helpers ----------------------------------------------------------------------------------
 
-function root(): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests must run with the fixture workspace open');
-  return folder.uri;
-}
 const folderArg = () => root().toString();
-function fileUri(path: string): vscode.Uri {
-  return vscode.Uri.joinPath(root(), ...path.split('/'));
-}
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
-async function readText(uri: vscode.Uri): Promise<string> {
-  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-}
-async function writeText(uri: vscode.Uri, text: string): Promise<void> {
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-}
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Retries `check` (which asserts) until it passes; on timeout fails with its last error. */
-async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) {
-        const detail = err instanceof Error ? err.message : String(err);
-        assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}:\n${detail}`);
-      }
-    }
-    await sleep(50);
-  }
-}
 
 // ---- the codebook and the sidecars on disk ----------------------------------------------------------------
 
