@@ -6,41 +6,24 @@
  */
 import * as vscode from 'vscode';
 import type { Problem } from '../core/problems';
-import { Text } from '../core/text/text';
+import { LineIndex, Text } from '../core/text/text';
 
 /** Converts between a document's offsets and code points over its normalised text, for one version of it. */
 export class DocumentMapper {
   readonly text: Text;
   private readonly crlf: boolean;
-  /** UTF-16 offsets (in the normalised text) where each line starts, built only for CRLF documents. */
-  private lineStarts?: Int32Array;
+  /** Lines of the normalised text, built only for CRLF documents. */
+  private lines?: LineIndex;
 
   constructor(readonly document: vscode.TextDocument) {
     this.text = Text.fromRaw(document.getText());
     this.crlf = document.eol === vscode.EndOfLine.CRLF;
   }
 
-  private lineOfNormalized(u16: number): number {
-    if (!this.lineStarts) {
-      const starts = [0];
-      const t = this.text.text;
-      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.lineStarts = Int32Array.from(starts);
-    }
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (this.lineStarts[mid] <= u16) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
   /** Document offset of a code-point offset. */
   toDocumentOffset(cp: number): number {
     const u16 = this.text.toUtf16(cp);
-    return this.crlf ? u16 + this.lineOfNormalized(u16) : u16;
+    return this.crlf ? u16 + (this.lines ??= new LineIndex(this.text.text)).lineOf(u16) : u16;
   }
 
   /** Code-point offset of a document offset. */

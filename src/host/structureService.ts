@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { updateStructure } from '../core/markdown/incremental';
 import { parseStructure, type DocumentStructure } from '../core/markdown/structure';
-import { normalizeText } from '../core/text/text';
+import { LineIndex, normalizeText } from '../core/text/text';
 
 interface Entry {
   version: number;
@@ -16,7 +16,7 @@ interface Entry {
   structure: DocumentStructure;
   /** Changes since, in document offsets; undefined when the next request must parse in full. */
   pending?: { offset: number; removed: number; inserted: string }[];
-  lineStarts?: Int32Array;
+  lines?: LineIndex;
 }
 
 export class StructureService implements vscode.Disposable {
@@ -70,20 +70,8 @@ export class StructureService implements vscode.Disposable {
     if (document.eol === vscode.EndOfLine.LF) return document.positionAt(offset);
     this.get(document);
     const entry = this.entries.get(document.uri.toString())!;
-    if (!entry.lineStarts) {
-      const starts = [0];
-      for (let i = entry.text.indexOf('\n'); i !== -1; i = entry.text.indexOf('\n', i + 1)) starts.push(i + 1);
-      entry.lineStarts = Int32Array.from(starts);
-    }
-    const ls = entry.lineStarts;
-    let lo = 0;
-    let hi = ls.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (ls[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return new vscode.Position(lo, offset - ls[lo]);
+    const { line, character } = (entry.lines ??= new LineIndex(entry.text)).position(offset);
+    return new vscode.Position(line, character);
   }
 
   /** The normalised-text offset of a document offset. */

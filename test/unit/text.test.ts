@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { codePointLength, firstCodePoints, hashText, lastCodePoints, normalizeText, Text } from '../../src/core/text/text';
+import { codePointLength, firstCodePoints, hashText, lastCodePoints, LineIndex, normalizeText, Text } from '../../src/core/text/text';
 
 describe('text normalisation and code-point offsets', () => {
   it('removes a BOM and turns CRLF and lone CR into LF', () => {
@@ -52,6 +52,19 @@ describe('text normalisation and code-point offsets', () => {
         const k = Math.floor(cps.length / 2);
         assert.equal(firstCodePoints(s, k), cps.slice(0, k).join(''));
         assert.equal(lastCodePoints(s, k), cps.slice(cps.length - k).join(''));
+      }),
+    );
+  });
+
+  it('gives the line and column of any offset, as counting newlines does (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '\n', '😀'), maxLength: 80 }), (s) => {
+        const index = new LineIndex(s);
+        for (let offset = 0; offset <= s.length; offset++) {
+          const before = s.slice(0, offset);
+          const line = before.split('\n').length - 1;
+          assert.deepEqual(index.position(offset), { line, character: offset - (before.lastIndexOf('\n') + 1) });
+        }
       }),
     );
   });

@@ -137,3 +137,25 @@ export function firstCodePoints(s: string, n: number): string {
   const cps = Array.from(s);
   return cps.length <= n ? s : cps.slice(0, n).join('');
 }
+
+/** Where each line of a text starts (UTF-16 offsets), to turn offsets into line and column. */
+export class LineIndex {
+  private readonly starts: Int32Array;
+
+  constructor(text: string) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    this.starts = Int32Array.from(starts);
+  }
+
+  /** 0-based line of an offset. */
+  lineOf(offset: number): number {
+    return Math.max(0, countBelow(this.starts, offset + 1) - 1);
+  }
+
+  /** 0-based line and column of an offset. */
+  position(offset: number): { line: number; character: number } {
+    const line = this.lineOf(offset);
+    return { line, character: offset - this.starts[line] };
+  }
+}
