@@ -31,10 +31,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_FLAGS, freePort, readInstallPaths as readSharedInstallPaths } from '../../scripts/lib/code-server.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cacheDir = process.env.QDA_TEST_CACHE || path.join(os.homedir(), '.cache', 'orchestration-qda-test');
@@ -54,17 +54,6 @@ const artifactsDir = path.join(repoRoot, 'test-results', 'bench-extension');
 
 const TARGET_OPEN_MS = 500;
 const TARGET_KEYSTROKE_MS = 2;
-
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const USER_SETTINGS = {
   'workbench.startupEditor': 'none',
@@ -92,15 +81,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
 function readInstallPaths() {
-  const file = path.join(cacheDir, 'paths.json');
-  if (!fs.existsSync(file)) fail(`${file} not found: run "bash scripts/setup-vscode-test.sh" first.`);
-  const paths = JSON.parse(fs.readFileSync(file, 'utf8'));
-  for (const key of ['node', 'codeServer', 'chromium']) {
-    if (!paths[key] || !fs.existsSync(paths[key])) {
-      fail(`${key} (${paths[key]}) from ${file} does not exist: run "bash scripts/setup-vscode-test.sh" again.`);
-    }
-  }
-  return paths;
+  return readSharedInstallPaths(cacheDir, fail);
 }
 
 function runNode(args, what) {
@@ -115,18 +96,6 @@ function build() {
   const pkg = JSON.parse(fs.readFileSync(path.join(extensionPath, 'package.json'), 'utf8'));
   const main = path.join(extensionPath, pkg.main);
   if (!fs.existsSync(main)) fail(`${main} (package.json "main") is missing: build the extension first.`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForHealthz(url, server, deadline) {

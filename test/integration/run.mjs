@@ -13,10 +13,10 @@
 // Exit code: the test run's (0 when every test passed), 1 on any failure of the runner itself.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_FLAGS, freePort, readInstallPaths as readSharedInstallPaths } from '../../scripts/lib/code-server.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cacheDir = process.env.QDA_TEST_CACHE || path.join(os.homedir(), '.cache', 'orchestration-qda-test');
@@ -25,17 +25,6 @@ const keepTmp = process.env.QDA_TEST_KEEP_TMP === '1';
 const fixtureWorkspace = path.join(repoRoot, 'test', 'fixtures', 'workspace');
 const testsIndex = path.join(repoRoot, 'out', 'test', 'integration', 'index.js');
 const resultsDir = path.join(repoRoot, 'test-results', 'integration');
-
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const USER_SETTINGS = {
   'workbench.startupEditor': 'none',
@@ -58,15 +47,7 @@ const fail = (msg) => {
 
 // ---------------------------------------------------------------------------------------------
 function readInstallPaths() {
-  const file = path.join(cacheDir, 'paths.json');
-  if (!fs.existsSync(file)) fail(`${file} not found: run "bash scripts/setup-vscode-test.sh" first.`);
-  const paths = JSON.parse(fs.readFileSync(file, 'utf8'));
-  for (const key of ['node', 'codeServer', 'chromium']) {
-    if (!paths[key] || !fs.existsSync(paths[key])) {
-      fail(`${key} (${paths[key]}) from ${file} does not exist: run "bash scripts/setup-vscode-test.sh" again.`);
-    }
-  }
-  return paths;
+  return readSharedInstallPaths(cacheDir, fail);
 }
 
 function checkBuild() {
@@ -75,18 +56,6 @@ function checkBuild() {
   if (!fs.existsSync(main)) fail(`${main} (package.json "main") is missing: run "npm run build:integration".`);
   if (!fs.existsSync(testsIndex)) fail(`${testsIndex} is missing: run "npm run build:integration".`);
   if (!fs.existsSync(path.join(fixtureWorkspace, 'interview.md'))) fail(`fixture workspace ${fixtureWorkspace} is missing.`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -23,10 +23,10 @@
 //   QDA_TEST_KEEP_TMP=1   keep the temporary workspace and user-data-dir
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_FLAGS, freePort, readInstallPaths as readSharedInstallPaths } from '../../scripts/lib/code-server.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cacheDir = process.env.QDA_TEST_CACHE || path.join(os.homedir(), '.cache', 'orchestration-qda-test');
@@ -42,17 +42,6 @@ const CODE_ID = 'brokering-relations';
 const CODE_NAME = 'Brokering relations';
 const IMG = '<img src=x onerror=alert(1)>';
 const SCRIPT = '<script>alert(2)</script> Memo text stays text.';
-
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const USER_SETTINGS = {
   'workbench.colorTheme': 'Default Light Modern',
@@ -79,6 +68,12 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let passed = 0;
 let failed = 0;
+function readInstallPaths() {
+  return readSharedInstallPaths(cacheDir, (message) => {
+    throw new Stop(message);
+  });
+}
+
 function check(ok, what, detail = '') {
   if (ok) passed++;
   else failed++;
@@ -117,36 +112,12 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
-function readInstallPaths() {
-  const file = path.join(cacheDir, 'paths.json');
-  if (!fs.existsSync(file)) throw new Stop(`${file} not found: run "bash scripts/setup-vscode-test.sh" first.`);
-  const paths = JSON.parse(fs.readFileSync(file, 'utf8'));
-  for (const key of ['node', 'codeServer', 'chromium']) {
-    if (!paths[key] || !fs.existsSync(paths[key])) {
-      throw new Stop(`${key} (${paths[key]}) from ${file} does not exist: run "bash scripts/setup-vscode-test.sh" again.`);
-    }
-  }
-  return paths;
-}
-
 function packageExtension() {
   if (process.env.QDA_UI_NO_PACKAGE === '1' && fs.existsSync(vsix)) return;
   say('packaging the extension (npm run package)');
   const res = spawnSync('npm', ['run', '--silent', 'package', '--', '--no-rewrite-relative-links'], { cwd: repoRoot, encoding: 'utf8' });
   if (res.status !== 0) throw new Stop(`npm run package failed:\n${res.stdout}\n${res.stderr}`);
   if (!fs.existsSync(vsix)) throw new Stop(`${vsix} was not written by "npm run package".`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The segments of a code in a document's sidecar, in document order: { exact, start }. */
