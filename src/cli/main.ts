@@ -124,7 +124,7 @@ async function init(args: string[], out: Out): Promise<number> {
     throw new DataError(`${codebookPath} already exists; it was left as it is. Use --force to replace it.`);
   }
   const cb = name ? TEMPLATES[name].codebook : emptyCodebook();
-  await store.writeTextAtomic(codebookPath, serializeCodebook(cb));
+  await store.writeAtomic(codebookPath, serializeCodebook(cb));
   out.log(`Wrote ${codebookPath}${name ? ` from the "${TEMPLATES[name].label}" template (${cb.stages.length} stages, ${cb.codes.length} codes)` : ''}.`);
   return 0;
 }

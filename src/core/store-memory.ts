@@ -18,8 +18,12 @@ export class MemoryStore implements FileStore {
   async readText(path: string): Promise<string | undefined> {
     return this.files.get(path);
   }
-  async writeTextAtomic(path: string, text: string): Promise<void> {
-    this.set(path, text);
+  async readBytes(path: string): Promise<Uint8Array | undefined> {
+    const t = this.files.get(path);
+    return t === undefined ? undefined : new TextEncoder().encode(t);
+  }
+  async writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+    this.set(path, typeof data === 'string' ? data : new TextDecoder().decode(data));
   }
   async stat(path: string): Promise<FileStat | undefined> {
     const t = this.files.get(path);

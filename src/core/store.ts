@@ -12,11 +12,13 @@ export interface FileStat {
 export interface FileStore {
   /** The file's text (UTF-8), or undefined when it does not exist. */
   readText(path: string): Promise<string | undefined>;
+  /** The file's bytes, or undefined when it does not exist. */
+  readBytes(path: string): Promise<Uint8Array | undefined>;
   /**
-   * Writes atomically: to a temporary file in the same folder, then renamed over the target, so a
-   * crash never leaves a half-written file. Creates missing folders.
+   * Writes text (as UTF-8) or bytes atomically: to a temporary file in the same folder, then
+   * renamed over the target, so a crash never leaves a half-written file. Creates missing folders.
    */
-  writeTextAtomic(path: string, text: string): Promise<void>;
+  writeAtomic(path: string, data: string | Uint8Array): Promise<void>;
   stat(path: string): Promise<FileStat | undefined>;
   /** Entries of a folder: names with their type. Empty when the folder does not exist. */
   list(dir: string): Promise<{ name: string; type: 'file' | 'directory' }[]>;

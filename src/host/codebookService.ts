@@ -81,7 +81,7 @@ export class CodebookService implements vscode.Disposable {
       throw new Error(`The codebook ${this.path} was not changed: the file has a problem to fix first (${this.problems[0].message}).`);
     }
     const text = serializeCodebook(codebook);
-    await this.store.writeTextAtomic(this.path, text);
+    await this.store.writeAtomic(this.path, text);
     this.lastText = text;
     this.exists = true;
     this.index = new CodebookIndex(codebook);

@@ -17,21 +17,26 @@ export class WorkspaceStore implements FileStore {
   }
 
   async readText(path: string): Promise<string | undefined> {
+    const bytes = await this.readBytes(path);
+    return bytes === undefined ? undefined : new TextDecoder('utf-8').decode(bytes);
+  }
+
+  async readBytes(path: string): Promise<Uint8Array | undefined> {
     try {
-      return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(this.uri(path)));
+      return await vscode.workspace.fs.readFile(this.uri(path));
     } catch (e) {
       if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return undefined;
       throw e;
     }
   }
 
-  async writeTextAtomic(path: string, text: string): Promise<void> {
+  async writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
     const target = this.uri(path);
     const dir = vscode.Uri.joinPath(target, '..');
     const name = path.slice(path.lastIndexOf('/') + 1);
     const tmp = vscode.Uri.joinPath(dir, `.${name}.${Math.random().toString(16).slice(2, 10)}.tmp`);
     await vscode.workspace.fs.createDirectory(dir);
-    await vscode.workspace.fs.writeFile(tmp, new TextEncoder().encode(text));
+    await vscode.workspace.fs.writeFile(tmp, typeof data === 'string' ? new TextEncoder().encode(data) : data);
     try {
       // workspace.fs.rename deletes an existing target before moving, so readers (file watchers,
       // git) could find the file missing; on disk, rename it in one step as the OS does.

@@ -30,12 +30,21 @@ export class NodeStore implements FileStore {
     }
   }
 
-  async writeTextAtomic(p: string, text: string): Promise<void> {
+  async readBytes(p: string): Promise<Uint8Array | undefined> {
+    try {
+      return await fs.readFile(this.abs(p));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  async writeAtomic(p: string, data: string | Uint8Array): Promise<void> {
     const target = this.abs(p);
     await fs.mkdir(path.dirname(target), { recursive: true });
     const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      await fs.writeFile(tmp, text, 'utf8');
+      await fs.writeFile(tmp, data);
       await fs.rename(tmp, target);
     } catch (e) {
       await fs.rm(tmp, { force: true });

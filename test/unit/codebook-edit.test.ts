@@ -287,9 +287,9 @@ describe('codebook editing across the workspace', () => {
     const before = snapshot(store);
     let writes = 0;
     const failing = Object.assign(Object.create(store) as MemoryStore, {
-      writeTextAtomic: async (path: string, text: string) => {
+      writeAtomic: async (path: string, text: string) => {
         if (++writes === 2) throw new Error('disk full');
-        return store.writeTextAtomic(path, text);
+        return store.writeAtomic(path, text);
       },
     });
     await assert.rejects(recodeEverywhere(failing, 'brokering', 'work'), /failed \(disk full\); the files already written were restored/);

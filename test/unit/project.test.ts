@@ -418,11 +418,11 @@ describe('NodeStore', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('writeTextAtomic creates missing folders and leaves no temporary files', async () => {
+  it('writeAtomic creates missing folders and leaves no temporary files', async () => {
     const store = new NodeStore(dir);
-    await store.writeTextAtomic('a/b/c.json', 'first\n');
-    await store.writeTextAtomic('a/b/c.json', 'second ✓ 😀\n');
-    await store.writeTextAtomic('a/d.md', 'd\n');
+    await store.writeAtomic('a/b/c.json', 'first\n');
+    await store.writeAtomic('a/b/c.json', 'second ✓ 😀\n');
+    await store.writeAtomic('a/d.md', 'd\n');
     assert.equal(await fs.readFile(path.join(dir, 'a/b/c.json'), 'utf8'), 'second ✓ 😀\n');
     assert.deepEqual((await fs.readdir(path.join(dir, 'a/b'))).sort(), ['c.json']);
     assert.deepEqual((await fs.readdir(path.join(dir, 'a'))).sort(), ['b', 'd.md']);
@@ -432,7 +432,7 @@ describe('NodeStore', () => {
   it('a failed write leaves the target and no temporary file behind', async () => {
     const store = new NodeStore(dir);
     await fs.mkdir(path.join(dir, 'taken/inner'), { recursive: true });
-    await assert.rejects(store.writeTextAtomic('taken', 'x'));
+    await assert.rejects(store.writeAtomic('taken', 'x'));
     assert.deepEqual(await fs.readdir(dir), ['taken']);
     assert.deepEqual(await fs.readdir(path.join(dir, 'taken')), ['inner']);
   });
@@ -457,7 +457,7 @@ describe('NodeStore', () => {
 
   it('lists, renames into new folders and deletes', async () => {
     const store = new NodeStore(dir);
-    await store.writeTextAtomic('x/a.md', 'a');
+    await store.writeAtomic('x/a.md', 'a');
     await store.rename('x/a.md', 'y/z/b.md');
     assert.equal(await store.readText('x/a.md'), undefined);
     assert.equal(await store.readText('y/z/b.md'), 'a');

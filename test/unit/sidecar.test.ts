@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createAnnotation } from '../../src/core/annotations';
-import { annotationToW3C, compareAnnotations, parseSidecar, serializeSidecar, type Sidecar } from '../../src/core/sidecar/format';
+import { annotationToW3C, compareAnnotations, createDocumentMemo, parseSidecar, serializeSidecar, type Sidecar } from '../../src/core/sidecar/format';
+import { encodeSidecar, sameBytes } from '../../src/core/sidecar/encode';
 import { codeIdFromIri, codeIri, documentIri, documentPathFor, sidecarPathFor } from '../../src/core/sidecar/iri';
 import { Text } from '../../src/core/text/text';
 
@@ -84,7 +85,7 @@ describe('sidecar format', () => {
     );
   });
 
-  it('writes exactly what JSON.stringify(page, null, 2) writes, and notices every change to a cached annotation', () => {
+  it('writes exactly what JSON.stringify(page, null, 2) writes', () => {
     const expected = (sc: Sidecar) =>
       JSON.stringify(
         { '@context': 'http://www.w3.org/ns/anno.jsonld', id: sc.id, type: 'AnnotationPage', version: sc.version, ...(sc.textHash ? { textHash: sc.textHash } : {}), items: [...sc.annotations].sort(compareAnnotations).map((a) => annotationToW3C(a, 'd.md')) },
@@ -94,24 +95,93 @@ describe('sidecar format', () => {
     const sc = sidecar();
     assert.equal(serializeSidecar(sc, 'd.md'), expected(sc));
     assert.equal(serializeSidecar({ ...sc, annotations: [] }, 'd.md'), expected({ ...sc, annotations: [] }));
+  });
+
+  it('encodes the bytes of serializeSidecar, and notices every change to an annotation written before', () => {
+    const utf8 = (s: string) => new TextEncoder().encode(s);
+    const sc = sidecar();
+    sc.annotations.push(createDocumentMemo({ memo: 'Interview cut short', creator: 'Ben', id: 'urn:uuid:00000000-0000-4000-8000-000000000099', now: NOW }));
+    assert.deepEqual(encodeSidecar(sc, 'a/d.md'), utf8(serializeSidecar(sc, 'a/d.md')));
+    assert.deepEqual(encodeSidecar({ ...sc, annotations: [] }, 'd.md'), utf8(serializeSidecar({ ...sc, annotations: [] }, 'd.md')));
+    assert.deepEqual(encodeSidecar({ ...sc, textHash: undefined }, 'd.md'), utf8(serializeSidecar({ ...sc, textHash: undefined }, 'd.md')));
     const a = sc.annotations[0];
     const changes: (() => void)[] = [
       () => a.codes.push('x'),
       () => (a.memo = 'new memo'),
+      () => (a.memo = ''),
       () => (a.start = a.start! + 1),
       () => (a.end = a.end! + 1),
       () => (a.exact = a.exact + '!'),
       () => (a.prefix = 'p'),
       () => (a.suffix = 's'),
       () => (a.modified = '2027-01-01T00:00:00Z'),
+      () => (a.created = '2020-01-01T00:00:00Z'),
       () => (a.creator = 'Someone else'),
+      () => (a.id = 'urn:uuid:00000000-0000-4000-8000-000000000000'),
       () => ((a.start = undefined), (a.end = undefined)),
+      () => (a.codes.length = 0),
+      () => a.codes.push(''),
+      () => (a.codes = ['a', 'b']),
+      () => (a.codes = ['a\u0000', 'b']),
+      () => (a.codes = ['a', '\u0000b']),
+      () => (a.codes = ['["a","b"]']),
     ];
     for (const change of changes) {
       change();
-      assert.equal(serializeSidecar(sc, 'd.md'), expected(sc));
+      assert.deepEqual(encodeSidecar(sc, 'd.md'), utf8(serializeSidecar(sc, 'd.md')));
     }
-    assert.equal(serializeSidecar(sc, 'other.md'), expected(sc).replace(/file:d\.md/g, 'file:other.md'));
+    assert.deepEqual(encodeSidecar(sc, 'other.md'), utf8(serializeSidecar(sc, 'other.md')));
+    // A copy of the document (same sidecar id) with its own annotations.
+    const copy = { ...sc, annotations: sc.annotations.map((x) => ({ ...x, codes: [...x.codes], exact: x.exact + ' (copy)' })) };
+    assert.deepEqual(encodeSidecar(copy, 'other.md'), utf8(serializeSidecar(copy, 'other.md')));
+    assert.deepEqual(encodeSidecar(sc, 'other.md'), utf8(serializeSidecar(sc, 'other.md')));
+  });
+
+  it('encodes any content as serializeSidecar does: control characters, quotes, lone surrogates, emoji (property)', () => {
+    // Every UTF-16 unit, so lone surrogates and control characters come up, mixed with emoji and long runs of plain text.
+    const unit = fc.oneof(
+      fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+      fc.constantFrom('"', '\\', '\n', '\r', '\t', '\u2028', '📊', '👩🏽‍⚕️', 'é'),
+      fc.constant('plain words of an interview, '.repeat(3)),
+    );
+    const str = fc.string({ unit, maxLength: 12 });
+    // Code ids and file names are well-formed text (they become IRIs, percent-encoded).
+    const wellFormed = fc.string({ unit: 'grapheme', maxLength: 8 });
+    const ann = fc.record({
+      id: str, creator: str, created: str, modified: str, exact: str, prefix: str, suffix: str,
+      memo: fc.option(str, { nil: undefined }),
+      codes: fc.array(wellFormed, { maxLength: 3 }),
+      pos: fc.option(fc.tuple(fc.nat({ max: 1e7 }), fc.nat({ max: 1e7 })), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(ann, { maxLength: 6 }), str, fc.option(str, { nil: undefined }), wellFormed, fc.nat({ max: 5 }), (specs, id, textHash, name, edited) => {
+        const annotations = specs.map(({ pos, ...x }) => ({ ...x, start: pos?.[0], end: pos?.[1] }));
+        const sc: Sidecar = { version: 1, id, textHash, annotations };
+        const doc = 'folder/' + name + '.md';
+        assert.deepEqual(encodeSidecar(sc, doc), new TextEncoder().encode(serializeSidecar(sc, doc)));
+        // Again after changing one annotation: the others' bytes come from the first write.
+        if (annotations.length > 0) {
+          const a = annotations[edited % annotations.length];
+          a.exact += '✓';
+          assert.deepEqual(encodeSidecar(sc, doc), new TextEncoder().encode(serializeSidecar(sc, doc)));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('compares bytes', () => {
+    const b = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.equal(sameBytes(b, b.slice()), true);
+    assert.equal(sameBytes(b.subarray(1), b.slice(1)), true);
+    assert.equal(sameBytes(b, b.slice(0, 8)), false);
+    for (let i = 0; i < b.length; i++) {
+      const c = b.slice();
+      c[i] = 0;
+      assert.equal(sameBytes(b, c), false, `a difference at byte ${i}`);
+    }
+    assert.equal(sameBytes(undefined, b), false);
+    assert.equal(sameBytes(undefined, undefined), true);
   });
 
   it('reports schema problems with the line, and marks the file read-only', () => {

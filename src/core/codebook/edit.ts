@@ -431,14 +431,14 @@ async function applyEverywhere(store: FileStore, code: string, what: string, tra
   const written: FileChange[] = [];
   try {
     for (const ch of changes) {
-      await store.writeTextAtomic(ch.path, ch.after);
+      await store.writeAtomic(ch.path, ch.after);
       written.push(ch);
     }
   } catch (e) {
     const failed: string[] = [];
     for (const w of written.reverse()) {
       try {
-        await store.writeTextAtomic(w.path, w.before);
+        await store.writeAtomic(w.path, w.before);
       } catch {
         failed.push(w.path);
       }
@@ -521,7 +521,7 @@ export async function undoFileChanges(store: FileStore, changes: readonly FileCh
   }
   const restored: string[] = [];
   for (const ch of changes) {
-    await store.writeTextAtomic(ch.path, ch.before);
+    await store.writeAtomic(ch.path, ch.before);
     restored.push(ch.path);
   }
   return { restored, changedSince: [], message: `Restored ${plural(restored.length, 'file')}.` };

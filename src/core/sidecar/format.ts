@@ -80,7 +80,11 @@ export function annotationToW3C(ann: Annotation, documentName: string): Record<s
   return out;
 }
 
-/** Serialises a sidecar for the document at `documentPath` (workspace-relative). */
+/**
+ * Serialises a sidecar for the document at `documentPath` (workspace-relative): the page as
+ * `JSON.stringify(page, null, 2)` writes it, with a final newline. This is the definition of the
+ * file's bytes; `encodeSidecar` (encode.ts) writes the same bytes faster and is what saving uses.
+ */
 export function serializeSidecar(sidecar: Sidecar, documentPath: string): string {
   const name = baseName(documentPath);
   const page: Record<string, unknown> = {
@@ -90,52 +94,8 @@ export function serializeSidecar(sidecar: Sidecar, documentPath: string): string
     version: sidecar.version,
   };
   if (sidecar.textHash) page.textHash = sidecar.textHash;
-  page.items = [];
-  // The page as JSON.stringify(page, null, 2) writes it, with each item's text (indented to its
-  // place) reused while the annotation is unchanged: saving a document whose coding changed in a
-  // few places costs little more than joining strings.
-  const sorted = [...sidecar.annotations].sort(compareAnnotations);
-  let cached = 0;
-  for (const a of sorted) if (itemCache.has(a)) cached++;
-  if (sorted.length === 0 || cached < sorted.length / 2) {
-    // Mostly new annotations (the first save after loading): one JSON.stringify of the whole page is
-    // fastest; its items are then cut out of the text and kept for the next save.
-    page.items = sorted.map((a) => annotationToW3C(a, name));
-    const text = JSON.stringify(page, null, 2) + '\n';
-    if (sorted.length > 0) {
-      const start = text.indexOf('"items": [\n') + '"items": [\n'.length;
-      const parts = text.slice(start, text.length - '\n  ]\n}\n'.length).split(ITEM_SEPARATOR);
-      if (parts.length === sorted.length) {
-        const last = parts.length - 1;
-        parts.forEach((part, i) => itemCache.set(sorted[i], { key: itemKey(sorted[i], name), text: (i === 0 ? '' : '    {') + part + (i === last ? '' : '\n    }') }));
-      }
-    }
-    return text;
-  }
-  const head = JSON.stringify(page, null, 2).replace(/"items": \[\]\n\}$/, '"items": [');
-  const items = sorted.map((a) => itemText(a, name));
-  return `${head}\n${items.join(',\n')}\n  ]\n}\n`;
-}
-
-/** Between two items of the page as JSON.stringify(page, null, 2) writes it (strings never hold a raw newline). */
-const ITEM_SEPARATOR = '\n    },\n    {';
-
-/** The fields an annotation's JSON is made from, to tell whether a cached text still fits. */
-type ItemKey = [string, string, string, string, string, number | undefined, number | undefined, string, string, string, string | undefined, string];
-
-function itemKey(a: Annotation, documentName: string): ItemKey {
-  return [documentName, a.id, a.creator, a.created, a.modified, a.start, a.end, a.exact, a.prefix, a.suffix, a.memo, a.codes.join('\u0000')];
-}
-
-const itemCache = new WeakMap<Annotation, { key: ItemKey; text: string }>();
-
-function itemText(a: Annotation, documentName: string): string {
-  const key = itemKey(a, documentName);
-  const cached = itemCache.get(a);
-  if (cached && cached.key.every((v, i) => v === key[i])) return cached.text;
-  const text = '    ' + JSON.stringify(annotationToW3C(a, documentName), null, 2).replace(/\n/g, '\n    ');
-  itemCache.set(a, { key, text });
-  return text;
+  page.items = [...sidecar.annotations].sort(compareAnnotations).map((a) => annotationToW3C(a, name));
+  return JSON.stringify(page, null, 2) + '\n';
 }
 
 let validator: ReturnType<Ajv['compile']> | undefined;
