@@ -93,12 +93,12 @@ export function activate(context: vscode.ExtensionContext): void {
   command('qda.test.decorations', (args?: { uri?: string }) => {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args?.uri);
     const doc = document ? manager.get(document) : undefined;
-    const snap = args?.uri ? decorations.snapshots.get(args.uri) : undefined;
+    const drawn = args?.uri ? decorations.drawnCount(args.uri) : undefined;
     return {
       loaded: !!doc,
       segments: doc?.segments.length ?? 0,
-      refreshedAt: snap?.refreshedAt,
-      highlightRanges: snap ? Object.values(snap.highlights).reduce((n, r) => n + r.length, 0) : 0,
+      refreshedAt: drawn?.refreshedAt,
+      highlightRanges: drawn?.highlightRanges ?? 0,
     };
   });
   command('qda.test.state', (args?: { uri?: string }) => testState(manager, decorations, args));

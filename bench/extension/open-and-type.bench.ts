@@ -430,7 +430,7 @@ export async function run(): Promise<void> {
     parseSidecar(text, rel); // compiles the schema once
     out['parseSidecar (parseJsonFile + schema + W3C → annotations)'] = await times(() => parseSidecar(text, rel));
     out['openDocument (parseSidecar + Text + hash + re-anchor)'] = await times(() => openDocument(rel, document.getText(), text));
-    out['CodedDocument.load (openDocument + offsets)'] = await times(() => new CodedDocument(document, rel).load(text));
+    out['CodedDocument.load (decode + openDocument + offsets)'] = await times(() => new CodedDocument(document, rel).load(bytes));
     out['TextDocument.getText (1 MB)'] = await times(() => document.getText());
     return out;
   };

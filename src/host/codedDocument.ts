@@ -1,15 +1,16 @@
 /**
  * The coding of one open document, as the editor holds it. Segment positions are document offsets
  * (UTF-16, the document's own line ends) and move with every edit; the sidecar is written in code
- * points by `toSidecarText`.
+ * points by `toSidecarBytes`.
  */
 import * as vscode from 'vscode';
 import { refreshQuote } from '../core/annotations';
 import { applyChange, type TextChange } from '../core/anchoring/live';
 import type { AnchorStatus, Annotation } from '../core/model/annotation';
 import type { Problem } from '../core/problems';
-import { openDocument } from '../core/project';
-import { compareAnnotations, isWholeDocument, serializeSidecar, type Sidecar } from '../core/sidecar/format';
+import { anchorDocument, openDocument, type LoadedDocument } from '../core/project';
+import { encodeSidecar } from '../core/sidecar/encode';
+import { compareAnnotations, isWholeDocument, type Sidecar, type SidecarLoad } from '../core/sidecar/format';
 import { hashText } from '../core/text/text';
 import { DocumentMapper } from './convert';
 
@@ -35,8 +36,8 @@ export class CodedDocument {
   readOnly = false;
   problems: Problem[] = [];
   sidecarExists = false;
-  /** The sidecar text last read or written, to tell our own writes from outside changes. */
-  lastSidecarText?: string;
+  /** The sidecar's bytes as last read or written, to tell our own writes from outside changes. */
+  lastSidecar?: Uint8Array;
   /** Positions changed since the sidecar was last written (text edits). */
   positionsChanged = false;
   /** Extra segment lists kept in step with edits (undo history). */
@@ -54,15 +55,30 @@ export class CodedDocument {
     return this.path + '.annotations.json';
   }
 
-  /** Replaces the coding with a sidecar file's text (or none), anchored against the current text. */
-  load(sidecarText: string | undefined): { moved: number; fuzzy: number; orphan: number } {
-    const loaded = openDocument(this.path, this.document.getText(), sidecarText);
+  /** Replaces the coding with a sidecar file's content (or none), anchored against the current text. */
+  load(sidecar: Uint8Array | undefined): { moved: number; fuzzy: number; orphan: number } {
+    const counts = this.take(openDocument(this.path, this.document.getText(), sidecar === undefined ? undefined : new TextDecoder('utf-8').decode(sidecar)));
+    this.lastSidecar = sidecar;
+    return counts;
+  }
+
+  /**
+   * Replaces the coding with a sidecar already read (by the workspace index, from the file as it
+   * is now), anchored against the current text. Its bytes are not known: the next save compares
+   * with the file on disk.
+   */
+  loadParsed(load: SidecarLoad): { moved: number; fuzzy: number; orphan: number } {
+    const counts = this.take(anchorDocument(this.path, this.document.getText(), load));
+    this.lastSidecar = undefined;
+    return counts;
+  }
+
+  private take(loaded: LoadedDocument): { moved: number; fuzzy: number; orphan: number } {
     this.sidecar = { version: loaded.sidecar.version, id: loaded.sidecar.id || this.sidecar.id, textHash: loaded.sidecar.textHash };
     this.readOnly = loaded.readOnly;
     this.problems = loaded.problems;
     this.sidecarExists = loaded.sidecarExists;
-    this.lastSidecarText = sidecarText;
-    const mapper = new DocumentMapper(this.document);
+    const mapper = new DocumentMapper(this.document, loaded.text);
     const counts = { moved: 0, fuzzy: 0, orphan: 0 };
     this.segments = loaded.sidecar.annotations.map((ann, i) => {
       const r = loaded.results[i];
@@ -111,8 +127,8 @@ export class CodedDocument {
     return this.segments.find((s) => s.ann.id === id);
   }
 
-  /** The sidecar as it should be written for the document's current text. */
-  toSidecarText(): string {
+  /** The sidecar file's bytes as they should be written for the document's current text. */
+  toSidecarBytes(): Uint8Array {
     const mapper = new DocumentMapper(this.document);
     const annotations = this.segments.map((s) => {
       const ann = s.ann;
@@ -128,6 +144,6 @@ export class CodedDocument {
     });
     annotations.sort(compareAnnotations);
     this.sidecar.textHash = hashText(mapper.text.text);
-    return serializeSidecar({ ...this.sidecar, annotations }, this.path);
+    return encodeSidecar({ ...this.sidecar, annotations }, this.path);
   }
 }

@@ -13,7 +13,8 @@ import * as vscode from 'vscode';
 import { createAnnotation, timestamp } from '../core/annotations';
 import type { Annotation } from '../core/model/annotation';
 import { documentPathFor, sidecarPathFor, SIDECAR_SUFFIX } from '../core/sidecar/iri';
-import { createDocumentMemo, isWholeDocument } from '../core/sidecar/format';
+import { sameBytes } from '../core/sidecar/encode';
+import { createDocumentMemo, isWholeDocument, type Sidecar, type SidecarLoad } from '../core/sidecar/format';
 import { CodebookService } from './codebookService';
 import { CodedDocument, copySegment, type Segment } from './codedDocument';
 import { DocumentMapper } from './convert';
@@ -42,7 +43,7 @@ export class CodingManager implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly codebookChanged = new vscode.EventEmitter<Folder>();
   readonly onDidChangeCodebook = this.codebookChanged.event;
-  private readonly wrote = new vscode.EventEmitter<{ folder: Folder; path: string; text: string }>();
+  private readonly wrote = new vscode.EventEmitter<{ folder: Folder; path: string; bytes: Uint8Array; sidecar: Sidecar }>();
   /** Fires after a sidecar was written by the editor, with its text (so indexes need not re-read it). */
   readonly onDidWriteSidecar = this.wrote.event;
   readonly undo = new CodingUndo(this);
@@ -124,21 +125,35 @@ export class CodingManager implements vscode.Disposable {
     return p;
   }
 
+  /**
+   * Where a sidecar already read can be had (the workspace index), when the file is unchanged
+   * since: opening a long, densely coded transcript then skips reading and checking its sidecar.
+   */
+  parsedSidecars?: (folder: Folder, sidecarPath: string) => Promise<SidecarLoad | undefined>;
+
   private async load(document: vscode.TextDocument): Promise<CodedDocument | undefined> {
     const f = this.folderOf(document.uri);
     if (!f) return undefined;
     const path = f.store.relative(document.uri);
     if (path === undefined) return undefined;
     const doc = new CodedDocument(document, path);
-    let text: string | undefined;
+    const parsed = await this.parsedSidecars?.(f, doc.sidecarPath).catch(() => undefined);
+    if (parsed) {
+      if (document.isClosed) return undefined;
+      this.reportLoad(doc, doc.loadParsed(parsed));
+      this.docs.set(document.uri.toString(), doc);
+      this.changed.fire({ doc, reason: 'load' });
+      return doc;
+    }
+    let bytes: Uint8Array | undefined;
     try {
-      text = await f.store.readText(doc.sidecarPath);
+      bytes = await f.store.readBytes(doc.sidecarPath);
     } catch (e) {
       doc.readOnly = true;
       doc.problems = [{ file: doc.sidecarPath, severity: 'error', message: `The annotations file could not be read: ${(e as Error).message}` }];
     }
     if (document.isClosed) return undefined;
-    if (!doc.readOnly) this.reportLoad(doc, doc.load(text));
+    if (!doc.readOnly) this.reportLoad(doc, doc.load(bytes));
     this.docs.set(document.uri.toString(), doc);
     this.changed.fire({ doc, reason: 'load' });
     return doc;
@@ -217,24 +232,30 @@ export class CodingManager implements vscode.Disposable {
       if (!opts.quiet) void vscode.window.showErrorMessage(`Coding of ${doc.path} is paused: ${doc.sidecarPath} could not be read safely (${doc.problems[0]?.message ?? 'see Problems'}). Fix or remove that file first; it was not overwritten.`);
       return false;
     }
-    const text = doc.toSidecarText();
-    if (text === doc.lastSidecarText) {
+    // Coding taken from the index: compare with the file itself, so that saving unchanged coding
+    // writes nothing. (Before the coding is serialised, so that what is written is the latest.)
+    if (doc.lastSidecar === undefined && doc.sidecarExists) {
+      const onDisk = await f.store.readBytes(doc.sidecarPath).catch(() => undefined);
+      doc.lastSidecar ??= onDisk;
+    }
+    const bytes = doc.toSidecarBytes();
+    if (sameBytes(bytes, doc.lastSidecar)) {
       doc.positionsChanged = false;
       return true;
     }
-    doc.lastSidecarText = text;
+    doc.lastSidecar = bytes;
     let w = this.writing.get(doc);
     if (!w) this.writing.set(doc, (w = { active: 0, started: 0 }));
     w.active++;
     w.started++;
     try {
-      await f.store.writeTextAtomic(doc.sidecarPath, text);
+      await f.store.writeAtomic(doc.sidecarPath, bytes);
     } finally {
       w.active--;
     }
     doc.sidecarExists = true;
     doc.positionsChanged = false;
-    this.wrote.fire({ folder: f, path: doc.sidecarPath, text });
+    this.wrote.fire({ folder: f, path: doc.sidecarPath, bytes, sidecar: { ...doc.sidecar, annotations: doc.segments.map((s) => s.ann) } });
     return true;
   }
 
@@ -243,9 +264,9 @@ export class CodingManager implements vscode.Disposable {
     const docPath = documentPathFor(sidecarPath);
     const doc = [...this.docs.values()].find((d) => d.path === docPath && this.folderOf(d.document.uri) === folder);
     if (!doc) return;
-    const text = await folder.store.readText(sidecarPath);
-    if (text === doc.lastSidecarText) return;
-    const counts = doc.load(text);
+    const bytes = await folder.store.readBytes(sidecarPath);
+    if (sameBytes(bytes, doc.lastSidecar)) return;
+    const counts = doc.load(bytes);
     this.undo.forget(doc);
     this.reportLoad(doc, counts);
     this.changed.fire({ doc, reason: 'load' });
@@ -261,14 +282,14 @@ export class CodingManager implements vscode.Disposable {
     const before = this.writing.get(doc);
     const busy = !!before?.active;
     const started = before?.started ?? 0;
-    const text = await f.store.readText(sidecarPath!);
-    if (text === doc.lastSidecarText) return; // our own write
+    const bytes = await f.store.readBytes(sidecarPath!);
+    if (sameBytes(bytes, doc.lastSidecar)) return; // our own write
     // While we write, what was read may be an earlier write of ours (the event of one coding action
     // arriving during the next one's write): taking it for an outside change would undo the newer
     // action. Our write under way reports itself with its own event once it is on disk.
     const after = this.writing.get(doc);
     if (busy || after?.active || (after?.started ?? 0) !== started) return;
-    const counts = doc.load(text);
+    const counts = doc.load(bytes);
     this.undo.forget(doc);
     this.reportLoad(doc, counts);
     this.changed.fire({ doc, reason: 'load' });

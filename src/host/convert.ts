@@ -15,8 +15,9 @@ export class DocumentMapper {
   /** Lines of the normalised text, built only for CRLF documents. */
   private lines?: LineIndex;
 
-  constructor(readonly document: vscode.TextDocument) {
-    this.text = Text.fromRaw(document.getText());
+  /** `text`: the document's text as a Text, when the caller has it already. */
+  constructor(readonly document: vscode.TextDocument, text?: Text) {
+    this.text = text ?? Text.fromRaw(document.getText());
     this.crlf = document.eol === vscode.EndOfLine.CRLF;
   }
 

@@ -27,6 +27,15 @@ export interface DecorationSnapshot {
   refreshedAt: number;
 }
 
+/** What one refresh drew for a document. */
+interface Drawn {
+  byCode: Map<string, vscode.Range[]>;
+  colours: Map<string, string>;
+  stripes: Map<number, string[]>;
+  labels: vscode.DecorationOptions[];
+  refreshedAt: number;
+}
+
 const MAX_STRIPES = 6;
 /** Stripes are drawn this many lines above and below what is visible. */
 const STRIPE_MARGIN_LINES = 200;
@@ -42,7 +51,8 @@ export class Decorations implements vscode.Disposable {
   });
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private scrollTimer?: ReturnType<typeof setTimeout>;
-  readonly snapshots = new Map<string, DecorationSnapshot>();
+  /** What the last refresh drew per document, kept as drawn; `snapshot` turns it into plain data on request. */
+  private readonly drawn = new Map<string, Drawn>();
 
   constructor(
     private readonly manager: CodingManager,
@@ -189,15 +199,14 @@ export class Decorations implements vscode.Disposable {
       }
       if (showLabels) labels.push(labelFor(s, range, index));
     }
-    const snapshot: DecorationSnapshot = { uri: document.uri.toString(), highlights: {}, colours: {}, stripes: {}, labels: [], refreshedAt: Date.now() };
+    const drawn: Drawn = { byCode, colours: new Map(), stripes: new Map(), labels, refreshedAt: 0 };
     // Highlights: every code type known gets its ranges (or none, to clear it).
     const used = new Set<string>();
     for (const [code, ranges] of byCode) {
       const colour = colourOf(code, index);
       editor.setDecorations(this.codeType(code, colour), ranges);
       used.add(code);
-      snapshot.highlights[code] = ranges.map((r) => [r.start.line, r.start.character, r.end.line, r.end.character]);
-      snapshot.colours[code] = colour;
+      drawn.colours.set(code, colour);
     }
     for (const [code, { type }] of this.codeTypes) if (!used.has(code)) editor.setDecorations(type, []);
     // Stripes: lines grouped by the ordered set of codes covering them (drawn near the viewport).
@@ -209,13 +218,32 @@ export class Decorations implements vscode.Disposable {
       let g = byKey.get(key);
       if (!g) byKey.set(key, (g = { colours, lines: [] }));
       g.lines.push(line);
-      snapshot.stripes[line] = codes;
+      drawn.stripes.set(line, codes);
     }
     this.stripeGroups.set(editor, byKey);
     this.drawStripes(editor);
     editor.setDecorations(this.labelType, labels);
-    snapshot.labels = labels.map((l) => ({ line: l.range.end.line, text: l.renderOptions?.after?.contentText ?? '' }));
-    this.snapshots.set(snapshot.uri, snapshot);
+    drawn.refreshedAt = Date.now(); // when everything is handed to the editor
+    this.drawn.set(document.uri.toString(), drawn);
+  }
+
+  /** What the editor shows for a document, as the last refresh set it (tests and diagnostics). */
+  snapshot(uri: string): DecorationSnapshot | undefined {
+    const d = this.drawn.get(uri);
+    if (!d) return undefined;
+    const snapshot: DecorationSnapshot = { uri, highlights: {}, colours: Object.fromEntries(d.colours), stripes: Object.fromEntries(d.stripes), labels: [], refreshedAt: d.refreshedAt };
+    for (const [code, ranges] of d.byCode) snapshot.highlights[code] = ranges.map((r) => [r.start.line, r.start.character, r.end.line, r.end.character]);
+    snapshot.labels = d.labels.map((l) => ({ line: l.range.end.line, text: l.renderOptions?.after?.contentText ?? '' }));
+    return snapshot;
+  }
+
+  /** How many highlight ranges the last refresh of a document drew, and when. */
+  drawnCount(uri: string): { highlightRanges: number; refreshedAt: number } | undefined {
+    const d = this.drawn.get(uri);
+    if (!d) return undefined;
+    let n = 0;
+    for (const ranges of d.byCode.values()) n += ranges.length;
+    return { highlightRanges: n, refreshedAt: d.refreshedAt };
   }
 
   dispose(): void {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { frontMatterAttributes } from '../core/index/attributes';
 import { loadAll, WorkspaceIndex, type IndexFilter } from '../core/index/workspaceIndex';
 import { isDocumentPath, isSidecarPath } from '../core/project';
+import { sameBytes } from '../core/sidecar/encode';
 import type { CodingManager, Folder } from './codingManager';
 
 export class IndexService implements vscode.Disposable {
@@ -18,8 +19,8 @@ export class IndexService implements vscode.Disposable {
   /** Fires (debounced) when counts, segments, memos or attributes may have changed. */
   readonly onDidChange = this.changed.event;
   private timer?: ReturnType<typeof setTimeout>;
-  /** The text the editor last wrote to each sidecar: its watcher event then needs no second parse. */
-  private readonly written = new Map<string, string>();
+  /** The bytes the editor last wrote to each sidecar: its watcher event then needs no second parse. */
+  private readonly written = new Map<string, Uint8Array>();
   /** The case-attribute filter the views apply. */
   filter: IndexFilter = {};
 
@@ -35,20 +36,28 @@ export class IndexService implements vscode.Disposable {
     docs.onDidChange((u) => onFile(u, false));
     docs.onDidDelete((u) => onFile(u, true));
     this.disposables.push(sidecars, docs);
+    // Opening a document takes its coding from the index when the sidecar is unchanged since read.
+    manager.parsedSidecars = async (folder, path) => {
+      const ix = this.indexes.get(folder);
+      const stat = ix && (await folder.store.stat(path));
+      return stat ? ix.parsedSidecar(path, stat) : undefined;
+    };
     this.disposables.push(
+      { dispose: () => (manager.parsedSidecars = undefined) },
       manager.onDidChangeCodebook((f) => {
         this.indexes.get(f)?.setCodebook(f.codebook.index);
         this.fire();
       }),
-      manager.onDidWriteSidecar(({ folder, path, text }) => {
+      manager.onDidWriteSidecar(({ folder, path, bytes, sidecar }) => {
+        this.written.set(`${folder.folder.uri}#${path}`, bytes);
         const ix = this.indexes.get(folder);
         if (ix) {
-          ix.upsertSidecar(path, text);
+          ix.upsertWritten(path, sidecar);
           this.fire();
         } else {
           // Written while the workspace is being read: the walk may have gone past it already.
           void this.loading.get(folder)?.then((loaded) => {
-            loaded.upsertSidecar(path, text);
+            loaded.upsertWritten(path, sidecar);
             this.fire();
           });
         }
@@ -101,12 +110,18 @@ export class IndexService implements vscode.Disposable {
     const path = folder?.store.relative(uri);
     if (!folder || !ix || path === undefined) return;
     if (isSidecarPath(path)) {
-      const text = deleted ? undefined : await folder.store.readText(path);
+      // Size and time before reading: if the file changes meanwhile, they will not match it.
+      const stamp = deleted ? undefined : await folder.store.stat(path);
+      const bytes = deleted ? undefined : await folder.store.readBytes(path);
       const key = `${folder.folder.uri}#${path}`;
-      if (text !== undefined && text === this.written.get(key)) return; // our own write, indexed already
+      const written = this.written.get(key);
       this.written.delete(key);
-      if (text === undefined) ix.removeSidecar(path);
-      else ix.upsertSidecar(path, text);
+      if (bytes === undefined) ix.removeSidecar(path);
+      else if (sameBytes(bytes, written)) {
+        // Our own write, indexed already: it is now known to be the file of this size and time.
+        if (stamp) ix.stampWritten(path, stamp);
+        return;
+      } else ix.upsertSidecar(path, new TextDecoder('utf-8').decode(bytes), stamp);
     } else if (isDocumentPath(path)) {
       const text = deleted ? undefined : await folder.store.readText(path);
       ix.setAttributes(path, text === undefined ? undefined : frontMatterAttributes(text).attributes);

@@ -21,9 +21,12 @@ import type { CodebookIndex } from '../codebook/codebook';
 import type { Annotation } from '../model/annotation';
 import type { Problem } from '../problems';
 import { isDocumentPath, isSidecarPath } from '../project';
-import { compareAnnotations, isWholeDocument, parseSidecar } from '../sidecar/format';
+import { compareAnnotations, isWholeDocument, parseSidecar, type Sidecar, type SidecarLoad } from '../sidecar/format';
 import { documentPathFor } from '../sidecar/iri';
-import { walk, type FileStore } from '../store';
+import { walk, type FileStat, type FileStore } from '../store';
+
+/** What tells one version of a file from another: its size and modification time. */
+export type FileStamp = Pick<FileStat, 'size' | 'mtime'>;
 
 /** A case attribute's value, as front matter gives it. */
 export type AttributeValue = string | number | boolean | string[];
@@ -107,6 +110,10 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export class WorkspaceIndex {
   private readonly docs = new Map<string, DocEntry>();
   private readonly problemsBySidecar = new Map<string, Problem[]>();
+  /** Each sidecar as read, with the file's size and time when it was read (see `parsedSidecar`). */
+  private readonly reads = new Map<string, { load: SidecarLoad; file: FileStamp }>();
+  /** The sidecar last written by the editor, until its file's size and time are known (`stampWritten`). */
+  private readonly written = new Map<string, SidecarLoad>();
   private readonly attrs = new Map<string, Attributes>();
   /** Attribute name → value → how many documents have it. */
   private readonly attrValues = new Map<string, Map<string, number>>();
@@ -149,9 +156,11 @@ export class WorkspaceIndex {
   }
 
   /** Indexes (or re-indexes) one sidecar from its text. Never throws. */
-  upsertSidecar(sidecarPath: string, text: string): void {
+  upsertSidecar(sidecarPath: string, text: string, file?: FileStamp): void {
     const document = documentPathFor(sidecarPath);
     this.changeCount++;
+    this.reads.delete(sidecarPath);
+    this.written.delete(sidecarPath);
     if (document === undefined) {
       this.problemsBySidecar.set(sidecarPath, [{ file: sidecarPath, severity: 'warning', message: 'Not an annotations file (its name must end in .annotations.json); not indexed.' }]);
       return;
@@ -161,12 +170,58 @@ export class WorkspaceIndex {
     if (load.problems.length > 0) this.problemsBySidecar.set(sidecarPath, load.problems);
     else this.problemsBySidecar.delete(sidecarPath);
     if (!load.sidecar) return;
+    if (file) this.reads.set(sidecarPath, { load, file: { size: file.size, mtime: file.mtime } });
     this.attach(this.buildEntry(document, load.sidecar.annotations));
+  }
+
+  /**
+   * Records a sidecar just written from `sidecar` (by the editor), without reading the file back:
+   * what was written is known, and valid. The annotations are copied, so later changes to them do
+   * not reach the index unannounced.
+   */
+  upsertWritten(sidecarPath: string, sidecar: Sidecar): void {
+    const document = documentPathFor(sidecarPath);
+    if (document === undefined) return;
+    this.changeCount++;
+    this.reads.delete(sidecarPath);
+    this.detach(document);
+    this.problemsBySidecar.delete(sidecarPath);
+    const annotations = sidecar.annotations.map((a) => ({ ...a, codes: [...a.codes] }));
+    this.attach(this.buildEntry(document, annotations));
+    // As reading the file back would give it (in file order), for parsedSidecar once stamped.
+    this.written.set(sidecarPath, { sidecar: { ...sidecar, annotations: [...annotations].sort(compareAnnotations) }, problems: [], readOnly: false });
+  }
+
+  /**
+   * Records that the sidecar last given to `upsertWritten` is on disk with this size and time (its
+   * file watcher's event, with the bytes read back and found to be those written).
+   */
+  stampWritten(sidecarPath: string, file: FileStamp): void {
+    const load = this.written.get(sidecarPath);
+    if (load) this.reads.set(sidecarPath, { load, file: { size: file.size, mtime: file.mtime } });
+  }
+
+  /**
+   * The sidecar as the index read it, when the file is still the one read: same size and
+   * modification time as `file` (the caller's fresh look at it). A copy, free to change. Opening
+   * a document then takes its coding from here instead of reading and checking the file again.
+   */
+  parsedSidecar(sidecarPath: string, file: FileStamp): SidecarLoad | undefined {
+    const r = this.reads.get(sidecarPath);
+    if (!r || r.file.size !== file.size || r.file.mtime !== file.mtime || !r.load.sidecar) return undefined;
+    const s = r.load.sidecar;
+    return {
+      sidecar: { ...s, annotations: s.annotations.map((a) => ({ ...a, codes: [...a.codes] })) },
+      problems: r.load.problems.map((p) => ({ ...p })),
+      readOnly: r.load.readOnly,
+    };
   }
 
   /** Forgets a sidecar (deleted, or its document renamed). */
   removeSidecar(sidecarPath: string): void {
     this.changeCount++;
+    this.reads.delete(sidecarPath);
+    this.written.delete(sidecarPath);
     this.problemsBySidecar.delete(sidecarPath);
     const document = documentPathFor(sidecarPath);
     if (document !== undefined) this.detach(document);
@@ -535,9 +590,12 @@ export async function loadAll(store: FileStore, options: LoadAllOptions = {}): P
   const readAttributes = options.attributes;
   const paths = await walk(store, '', (p) => isSidecarPath(p) || (readAttributes !== undefined && isDocumentPath(p)));
   for (const p of paths) {
+    // A sidecar's size and time are taken before it is read: if it changes meanwhile, they no
+    // longer match and nobody takes the index's reading of it for the file's current content.
+    const stamp = isSidecarPath(p) ? await store.stat(p) : undefined;
     const text = await store.readText(p);
     if (text === undefined) continue;
-    if (isSidecarPath(p)) index.upsertSidecar(p, text);
+    if (isSidecarPath(p)) index.upsertSidecar(p, text, stamp);
     else index.setAttributes(p, readAttributes!(p, text));
   }
   return index;

@@ -36,7 +36,7 @@ export async function testState(manager: CodingManager, decorations: Decorations
       text: s.start !== undefined ? text.slice(s.start, s.end) : undefined,
       quote: s.ann.exact,
     })),
-    decorations: decorations.snapshots.get(document.uri.toString()),
+    decorations: decorations.snapshot(document.uri.toString()),
     diagnostics: vscode.languages.getDiagnostics(document.uri).map((d) => ({ message: d.message, severity: d.severity, line: d.range.start.line })),
   };
 }
