@@ -97,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): void {
     return {
       loaded: !!doc,
       segments: doc?.segments.length ?? 0,
+      loadedFrom: doc?.loadedFrom,
       refreshedAt: drawn?.refreshedAt,
       highlightRanges: drawn?.highlightRanges ?? 0,
     };

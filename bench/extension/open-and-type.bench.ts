@@ -58,6 +58,8 @@ interface Config {
 interface HookState {
   loaded: boolean;
   segments: number;
+  /** Where the extension took the coding from: the sidecar file or the workspace index's reading of it. */
+  loadedFrom?: string;
   refreshedAt?: number;
   refreshMs?: number;
   highlightRanges: number;
@@ -78,6 +80,7 @@ interface OpenRun {
   highlightedMs: number;
   /** With the hook: the extension's own refresh time stamp, relative to the start (ms, 1 ms resolution). */
   refreshedAtMs?: number;
+  loadedFrom?: string;
   pollChecks: number;
 }
 
@@ -483,11 +486,12 @@ export async function run(): Promise<void> {
         if (hook) {
           const s = await hookState(uri);
           if (s?.refreshedAt !== undefined) run.refreshedAtMs = s.refreshedAt - startDate;
+          run.loadedFrom = s?.loadedFrom;
         }
       }
       stamps();
       opens.push(run);
-      log(`open ${file}: document ${run.openMs.toFixed(0)} ms (onDidOpen ${run.didOpenMs?.toFixed(0)} ms, visible ${run.visibleMs?.toFixed(0)} ms), editor shown ${run.shownMs.toFixed(0)} ms${target === 'coded' ? `, highlighted ${run.highlightedMs.toFixed(0)} ms` : ''}`);
+      log(`open ${file}: document ${run.openMs.toFixed(0)} ms (onDidOpen ${run.didOpenMs?.toFixed(0)} ms, visible ${run.visibleMs?.toFixed(0)} ms), editor shown ${run.shownMs.toFixed(0)} ms${target === 'coded' ? `, highlighted ${run.highlightedMs.toFixed(0)} ms (coding from the ${run.loadedFrom ?? '?'})` : ''}`);
       return document;
     };
     let coded: vscode.TextDocument | undefined;

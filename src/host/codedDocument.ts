@@ -38,6 +38,8 @@ export class CodedDocument {
   sidecarExists = false;
   /** The sidecar's bytes as last read or written, to tell our own writes from outside changes. */
   lastSidecar?: Uint8Array;
+  /** Where the coding was last loaded from: the sidecar file, the workspace index's reading of it, or none. */
+  loadedFrom: 'file' | 'index' | 'none' = 'none';
   /** Positions changed since the sidecar was last written (text edits). */
   positionsChanged = false;
   /** Extra segment lists kept in step with edits (undo history). */
@@ -59,6 +61,7 @@ export class CodedDocument {
   load(sidecar: Uint8Array | undefined): { moved: number; fuzzy: number; orphan: number } {
     const counts = this.take(openDocument(this.path, this.document.getText(), sidecar === undefined ? undefined : new TextDecoder('utf-8').decode(sidecar)));
     this.lastSidecar = sidecar;
+    this.loadedFrom = sidecar === undefined ? 'none' : 'file';
     return counts;
   }
 
@@ -70,6 +73,7 @@ export class CodedDocument {
   loadParsed(load: SidecarLoad): { moved: number; fuzzy: number; orphan: number } {
     const counts = this.take(anchorDocument(this.path, this.document.getText(), load));
     this.lastSidecar = undefined;
+    this.loadedFrom = 'index';
     return counts;
   }
 

@@ -1,6 +1,23 @@
-/** A FileStore over VS Code's workspace.fs, rooted at a workspace folder (works on the web too). */
+/**
+ * A FileStore over VS Code's workspace.fs, rooted at a workspace folder (works on the web too).
+ * Files on the extension host's own disk (`file:`) are read, looked at and renamed with Node's fs
+ * where there is one: a call to workspace.fs travels to the editor and back, and opening a
+ * document waits for one.
+ */
 import * as vscode from 'vscode';
 import type { FileStat, FileStore } from '../core/store';
+
+type NodeFs = typeof import('node:fs/promises');
+let nodeFs: Promise<NodeFs | undefined> | undefined;
+/** Node's fs, or undefined where the extension host has none (the browser). */
+function localFs(uri: vscode.Uri): Promise<NodeFs | undefined> | undefined {
+  if (uri.scheme !== 'file') return undefined;
+  return (nodeFs ??= import('node:fs/promises').then(
+    (m) => m,
+    () => undefined,
+  ));
+}
+const isMissing = (e: unknown): boolean => (e as NodeJS.ErrnoException)?.code === 'ENOENT' || (e instanceof vscode.FileSystemError && e.code === 'FileNotFound');
 
 export class WorkspaceStore implements FileStore {
   constructor(readonly root: vscode.Uri) {}
@@ -22,10 +39,12 @@ export class WorkspaceStore implements FileStore {
   }
 
   async readBytes(path: string): Promise<Uint8Array | undefined> {
+    const uri = this.uri(path);
     try {
-      return await vscode.workspace.fs.readFile(this.uri(path));
+      const fs = await localFs(uri);
+      return fs ? await fs.readFile(uri.fsPath) : await vscode.workspace.fs.readFile(uri);
     } catch (e) {
-      if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return undefined;
+      if (isMissing(e)) return undefined;
       throw e;
     }
   }
@@ -40,7 +59,8 @@ export class WorkspaceStore implements FileStore {
     try {
       // workspace.fs.rename deletes an existing target before moving, so readers (file watchers,
       // git) could find the file missing; on disk, rename it in one step as the OS does.
-      if (target.scheme === 'file') await (await import('node:fs/promises')).rename(tmp.fsPath, target.fsPath);
+      const fs = await localFs(target);
+      if (fs) await fs.rename(tmp.fsPath, target.fsPath);
       else await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
     } catch (e) {
       await vscode.workspace.fs.delete(tmp).then(undefined, () => undefined);
@@ -49,8 +69,14 @@ export class WorkspaceStore implements FileStore {
   }
 
   async stat(path: string): Promise<FileStat | undefined> {
+    const uri = this.uri(path);
     try {
-      const s = await vscode.workspace.fs.stat(this.uri(path));
+      const fs = await localFs(uri);
+      if (fs) {
+        const s = await fs.stat(uri.fsPath);
+        return { type: s.isDirectory() ? 'directory' : 'file', size: s.size, mtime: s.mtimeMs };
+      }
+      const s = await vscode.workspace.fs.stat(uri);
       return { type: s.type & vscode.FileType.Directory ? 'directory' : 'file', size: s.size, mtime: s.mtime };
     } catch {
       return undefined;
