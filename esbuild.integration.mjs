@@ -25,5 +25,7 @@ await esbuild.build({
   target: 'node20',
   sourcemap: true,
   external: ['vscode', 'mocha'],
+  // As the extension's own build: jsonc-parser's UMD entry requires files esbuild cannot follow.
+  mainFields: ['module', 'main'],
   logLevel: 'info',
 });

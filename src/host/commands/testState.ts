@@ -23,6 +23,7 @@ export async function testState(manager: CodingManager, decorations: Decorations
   const text = document.getText();
   return {
     path: doc.path,
+    loadedFrom: doc.loadedFrom,
     readOnly: doc.readOnly,
     problems: doc.problems,
     segments: doc.segments.map((s) => ({
