@@ -43,7 +43,13 @@ interface Config {
   resultsPath: string;
   /** Measured opens: manifest.coded[0 .. opens - 1] (and as many plain copies). */
   opens: number;
-  /** When set, also profiles the extension host (opening manifest.coded[opens], typing, saving) into this folder. */
+  /**
+   * More opens, of manifest.coded[opens .. opens + fromFile - 1], each with its sidecar touched
+   * just before (as a git pull does): the extension then reads the file instead of taking the
+   * workspace index's reading of it.
+   */
+  fromFile: number;
+  /** When set, also profiles the extension host (opening manifest.coded[opens + fromFile], typing, saving) into this folder. */
   profileDir?: string;
   /** Typing rounds (each: the clean coded copy, then the plain copy; the copy with a problem once) and keystrokes per round. */
   rounds: number;
@@ -68,7 +74,8 @@ interface HookState {
 
 interface OpenRun {
   file: string;
-  target: 'coded' | 'plain';
+  /** coded: a coded copy; file: a coded copy whose sidecar was touched just before; plain: no sidecar. */
+  target: 'coded' | 'plain' | 'file';
   openMs: number;
   shownMs: number;
   /** onDidOpenTextDocument fired here (the extension starts loading then). */
@@ -452,7 +459,7 @@ export async function run(): Promise<void> {
     // Each coded open follows an open of a plain copy: the time VS Code itself needs to open and
     // show the same 1 MB of Markdown when the extension has nothing to load.
     const opens: OpenRun[] = [];
-    const openOne = async (file: string, target: 'coded' | 'plain'): Promise<vscode.TextDocument> => {
+    const openOne = async (file: string, target: OpenRun['target']): Promise<vscode.TextDocument> => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await settle(config.settleMs);
       const uri = uriOf(file);
@@ -464,6 +471,10 @@ export async function run(): Promise<void> {
       const watchVisible = vscode.window.onDidChangeVisibleTextEditors((es) => {
         if (es.some((e) => e.document.uri.toString() === uri.toString())) tVisible ??= performance.now();
       });
+      if (target === 'file') {
+        const now = new Date();
+        fs.utimesSync(uriOf(file + '.annotations.json').fsPath, now, now);
+      }
       const startDate = Date.now();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
@@ -478,7 +489,7 @@ export async function run(): Promise<void> {
         if (tDidOpen !== undefined) run.didOpenMs = tDidOpen - t0;
         if (tVisible !== undefined) run.visibleMs = tVisible - t0;
       };
-      if (target === 'coded') {
+      if (target !== 'plain') {
         const done = await pollUntil(() => highlighted(uri, m.annotations), `${file} to be highlighted`, 60_000);
         run.highlightedMs = done.at - t0;
         run.pollChecks = done.checks;
@@ -491,7 +502,7 @@ export async function run(): Promise<void> {
       }
       stamps();
       opens.push(run);
-      log(`open ${file}: document ${run.openMs.toFixed(0)} ms (onDidOpen ${run.didOpenMs?.toFixed(0)} ms, visible ${run.visibleMs?.toFixed(0)} ms), editor shown ${run.shownMs.toFixed(0)} ms${target === 'coded' ? `, highlighted ${run.highlightedMs.toFixed(0)} ms (coding from the ${run.loadedFrom ?? '?'})` : ''}`);
+      log(`open ${file}: document ${run.openMs.toFixed(0)} ms (onDidOpen ${run.didOpenMs?.toFixed(0)} ms, visible ${run.visibleMs?.toFixed(0)} ms), editor shown ${run.shownMs.toFixed(0)} ms${target !== 'plain' ? `, highlighted ${run.highlightedMs.toFixed(0)} ms (coding from the ${run.loadedFrom ?? '?'})` : ''}`);
       return document;
     };
     let coded: vscode.TextDocument | undefined;
@@ -500,6 +511,7 @@ export async function run(): Promise<void> {
       coded = await openOne(m.coded[i], 'coded');
     }
     if (!coded) throw new Error('No coded document was opened.');
+    for (let i = 0; i < config.fromFile; i++) await openOne(m.coded[config.opens + i], 'file');
 
     // Check, after the timing, that the coding was fully loaded: every segment anchored exactly
     // (no orphan or approximate re-attachment diagnostic) and, with the hook, every highlight drawn.
@@ -537,7 +549,7 @@ export async function run(): Promise<void> {
     // ---- Profiles (QDA_BENCH_PROFILE=1): where the extension host's time goes. ---------------
     const profiles: string[] = [];
     if (config.profileDir) {
-      const file = m.coded[config.opens];
+      const file = m.coded[config.opens + config.fromFile];
       if (!file) throw new Error('No spare coded document to profile.');
       fs.mkdirSync(config.profileDir, { recursive: true });
       const at = (name: string) => path.join(config.profileDir!, name);
