@@ -114,14 +114,15 @@ export class IndexService implements vscode.Disposable {
       const stamp = deleted ? undefined : await folder.store.stat(path);
       const bytes = deleted ? undefined : await folder.store.readBytes(path);
       const key = `${folder.folder.uri}#${path}`;
-      const written = this.written.get(key);
-      this.written.delete(key);
-      if (bytes === undefined) ix.removeSidecar(path);
-      else if (sameBytes(bytes, written)) {
-        // Our own write, indexed already: it is now known to be the file of this size and time.
+      if (bytes !== undefined && sameBytes(bytes, this.written.get(key))) {
+        // Our own write (one save can bring several events), indexed already: it is now known to
+        // be the file of this size and time. (The bytes are the sidecar writer's own, kept anyway.)
         if (stamp) ix.stampWritten(path, stamp);
         return;
-      } else ix.upsertSidecar(path, new TextDecoder('utf-8').decode(bytes), stamp);
+      }
+      this.written.delete(key);
+      if (bytes === undefined) ix.removeSidecar(path);
+      else ix.upsertSidecar(path, new TextDecoder('utf-8').decode(bytes), stamp);
     } else if (isDocumentPath(path)) {
       const text = deleted ? undefined : await folder.store.readText(path);
       ix.setAttributes(path, text === undefined ? undefined : frontMatterAttributes(text).attributes);

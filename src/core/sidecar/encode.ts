@@ -277,7 +277,7 @@ function remember(id: string, entry: LastWrite): void {
 }
 
 /** Writes one annotation as `annotationToW3C` shapes it, indented as an item of the page. */
-function writeItem(w: ByteWriter, a: Annotation, documentName: string, source: string, codeIris: Map<string, string>): void {
+function writeItem(w: ByteWriter, a: Annotation, source: string, codeIris: Map<string, string>): void {
   w.raw(T.open);
   w.string(a.id);
   w.raw(a.codes.length > 0 ? T.motivationClassifying : T.motivationCommenting);
@@ -309,7 +309,7 @@ function writeItem(w: ByteWriter, a: Annotation, documentName: string, source: s
   }
   if (isWholeDocument(a)) {
     w.raw(T.wholeDocumentId);
-    w.string(documentIri(documentName));
+    w.string(source);
     w.raw(T.wholeDocumentClose);
     return;
   }
@@ -375,7 +375,7 @@ export function encodeSidecar(sidecar: Sidecar, documentPath: string): Uint8Arra
     starts[i] = w.pos;
     const k = previous.get(a);
     if (k !== undefined && sameFields(last!.fields, k * FIELDS, a)) w.raw(last!.file.subarray(last!.starts[k], last!.ends[k]));
-    else writeItem(w, a, name, source, codeIris);
+    else writeItem(w, a, source, codeIris);
     ends[i] = w.pos;
     putFields(fields, i * FIELDS, a);
   }
