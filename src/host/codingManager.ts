@@ -11,6 +11,7 @@
  */
 import * as vscode from 'vscode';
 import { createAnnotation, timestamp } from '../core/annotations';
+import { touchesBoundary } from '../core/anchoring/live';
 import type { Annotation } from '../core/model/annotation';
 import { documentPathFor, sidecarPathFor, SIDECAR_SUFFIX } from '../core/sidecar/iri';
 import { sameBytes } from '../core/sidecar/encode';
@@ -25,6 +26,12 @@ import { coderName } from './coder';
 export interface CodingChange {
   doc: CodedDocument;
   reason: 'load' | 'edit' | 'coding' | 'codebook';
+  /**
+   * For an edit: whether what the editor shows of the coding must be drawn again. Not when the
+   * edit reached no segment's start or end, removed none and added or removed no line: the editor
+   * then moves the highlights and stripes exactly as the coding moved.
+   */
+  redraw?: boolean;
 }
 
 export interface Folder {
@@ -186,10 +193,18 @@ export class CodingManager implements vscode.Disposable {
     const doc = this.docs.get(e.document.uri.toString());
     if (!doc || e.contentChanges.length === 0) return;
     // VS Code reports the changes of one event so that applying them in order is correct.
-    for (const c of e.contentChanges) doc.applyChange({ offset: c.rangeOffset, removed: c.rangeLength, inserted: c.text.length });
-    if (e.reason === vscode.TextDocumentChangeReason.Undo || e.reason === vscode.TextDocumentChangeReason.Redo) this.restoreByQuote(doc);
+    let redraw = false;
+    for (const c of e.contentChanges) {
+      const change = { offset: c.rangeOffset, removed: c.rangeLength, inserted: c.text.length };
+      redraw ||= c.range.start.line !== c.range.end.line || c.text.includes('\n') || c.text.includes('\r') || touchesBoundary(doc.segments, change);
+      if (doc.applyChange(change).length > 0) redraw = true;
+    }
+    if (e.reason === vscode.TextDocumentChangeReason.Undo || e.reason === vscode.TextDocumentChangeReason.Redo) {
+      this.restoreByQuote(doc);
+      redraw = true;
+    }
     this.undo.textEdited(doc);
-    this.changed.fire({ doc, reason: 'edit' });
+    this.changed.fire({ doc, reason: 'edit', redraw });
   }
 
   /**

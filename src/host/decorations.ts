@@ -6,8 +6,10 @@
  *   side by side, so overlaps stay distinguishable;
  * - a mark per code in the overview ruler;
  * - optional inline code labels at the end of each segment (setting `qda.inlineLabels`).
- * Decorations move with typing on their own (VS Code tracks them); a short debounce then redraws
- * the stripes, so highlights follow typing without flicker.
+ * Decorations move with typing on their own (VS Code tracks them). Only an edit that reaches a
+ * segment's start or end (where the coding's rules differ from the editor's tracking), removes a
+ * segment or adds or removes a line has them drawn again, after a short debounce: highlights
+ * follow typing without flicker, and typing elsewhere costs no redraw.
  */
 import * as vscode from 'vscode';
 import type { CodebookIndex } from '../core/codebook/codebook';
@@ -63,7 +65,7 @@ export class Decorations implements vscode.Disposable {
     this.disposables.push(this.labelType);
     if (onHiddenChange) this.disposables.push(onHiddenChange(() => this.refreshVisible()));
     this.disposables.push(
-      manager.onDidChange(({ doc, reason }) => (reason === 'edit' ? this.schedule(doc) : this.refreshDocument(doc))),
+      manager.onDidChange(({ doc, reason, redraw }) => (reason !== 'edit' ? this.refreshDocument(doc) : redraw ? this.schedule(doc) : undefined)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.refreshVisible()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('qda.inlineLabels') || e.affectsConfiguration('qda.highlightOpacity')) {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { createAnnotation } from '../../src/core/annotations';
-import { applyChange } from '../../src/core/anchoring/live';
+import { applyChange, touchesBoundary } from '../../src/core/anchoring/live';
 import { reanchor } from '../../src/core/anchoring/reanchor';
 import type { Annotation } from '../../src/core/model/annotation';
 import { Text } from '../../src/core/text/text';
@@ -114,6 +114,39 @@ describe('live anchoring (applyChange)', () => {
         },
       ),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe('whether an edit reaches a segment boundary (touchesBoundary)', () => {
+  it('says so for a change at or across a start or an end, not for one strictly before, inside or after', () => {
+    const spans = [{ start: 10, end: 20 }, { start: undefined, end: undefined }];
+    const at = (offset: number, removed = 0) => touchesBoundary(spans, { offset, removed, inserted: 1 });
+    assert.deepEqual([at(9), at(10), at(11), at(19), at(20), at(21)], [false, true, false, false, true, false]);
+    assert.equal(at(5, 4), false, 'a deletion ending just before the start');
+    assert.equal(at(5, 5), true, 'a deletion ending at the start');
+    assert.equal(at(12, 8), true, 'a deletion reaching the end');
+    assert.equal(at(12, 7), false, 'a deletion inside');
+    assert.equal(touchesBoundary([], { offset: 0, removed: 0, inserted: 1 }), false);
+  });
+
+  it('when it says no, every segment moves as an editor moves a highlight: shifted, grown or untouched (property)', () => {
+    const span = fc.tuple(fc.nat({ max: 200 }), fc.integer({ min: 1, max: 50 })).map(([s, l]) => ({ start: s, end: s + l }));
+    const change = fc.record({ offset: fc.nat({ max: 260 }), removed: fc.nat({ max: 30 }), inserted: fc.nat({ max: 30 }) });
+    fc.assert(
+      fc.property(fc.array(span, { maxLength: 20 }), change, (spans, c) => {
+        fc.pre(!touchesBoundary(spans, c));
+        const tracked = spans.map(({ start, end }) => {
+          const delta = c.inserted - c.removed;
+          if (c.offset + c.removed < start) return { start: start + delta, end: end + delta }; // before
+          if (c.offset > start && c.offset + c.removed < end) return { start, end: end + delta }; // inside
+          return { start, end }; // after
+        });
+        const moved = spans.map((x) => ({ ...x }));
+        assert.deepEqual(applyChange(moved, c), []);
+        assert.deepEqual(moved, tracked);
+      }),
+      { numRuns: 500 },
     );
   });
 });

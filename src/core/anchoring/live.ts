@@ -56,3 +56,21 @@ export function applyChange<T extends Span>(annotations: readonly T[], change: T
   }
   return orphaned;
 }
+
+/**
+ * Whether a change reaches the start or end of some annotation (a boundary at or inside the
+ * changed range). When it reaches none, every annotation moves as any range-tracking editor moves
+ * a highlight (shifted when the change is before it, grown or shrunk when inside, untouched when
+ * after), so highlights the editor already tracks need no redrawing.
+ */
+export function touchesBoundary(annotations: readonly Span[], change: TextChange): boolean {
+  const a = change.offset;
+  const b = change.offset + change.removed;
+  for (const ann of annotations) {
+    const s = ann.start;
+    const e = ann.end;
+    if (s === undefined || e === undefined) continue;
+    if ((s >= a && s <= b) || (e >= a && e <= b)) return true;
+  }
+  return false;
+}
