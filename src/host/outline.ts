@@ -11,7 +11,15 @@ import type { CodedSegment } from '../core/markdown/stages';
 import type { CodingManager } from './codingManager';
 import type { StructureService } from './structureService';
 
+/** The outline is built once typing has paused this long… */
+const QUIET_MS = 300;
+/** …or, during long unbroken typing, at least this often. */
+const MAX_WAIT_MS = 2000;
+
 export class StageOutline implements vscode.DocumentSymbolProvider {
+  /** When each document was last edited (Date.now()), by URI. */
+  private readonly lastEdit = new Map<string, number>();
+
   constructor(
     private readonly manager: CodingManager,
     private readonly structures: StructureService,
@@ -36,6 +44,8 @@ export class StageOutline implements vscode.DocumentSymbolProvider {
     };
     register();
     const subscriptions = [
+      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.lastEdit.set(e.document.uri.toString(), Date.now())),
+      vscode.workspace.onDidCloseTextDocument((d) => this.lastEdit.delete(d.uri.toString())),
       this.manager.onDidChange(({ reason }) => reason !== 'edit' && again()),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qda.stageOutline') && again()),
     ];
@@ -65,7 +75,17 @@ export class StageOutline implements vscode.DocumentSymbolProvider {
     return buildOutline(structure, index.codebook.stages, segments, (id) => index.codes.get(id)?.name ?? id, (id) => index.stageOf(id)?.id);
   }
 
-  async provideDocumentSymbols(document: vscode.TextDocument): Promise<vscode.DocumentSymbol[]> {
+  async provideDocumentSymbols(document: vscode.TextDocument, token?: vscode.CancellationToken): Promise<vscode.DocumentSymbol[] | undefined> {
+    // VS Code asks again a moment after each edit and cancels the question when the text changes
+    // again: while the researcher types, wait for a pause instead of building the outline of a long
+    // transcript (and sending it to the editor) several times a second.
+    const asked = Date.now();
+    for (;;) {
+      const quiet = Date.now() - (this.lastEdit.get(document.uri.toString()) ?? 0);
+      if (quiet >= QUIET_MS || Date.now() - asked >= MAX_WAIT_MS) break;
+      await new Promise((resolve) => setTimeout(resolve, QUIET_MS - quiet));
+      if (token?.isCancellationRequested) return undefined;
+    }
     const outline = await this.outline(document);
     if (!outline) return [];
     const range = (r: { start: number; end: number }) => new vscode.Range(this.structures.position(document, r.start), this.structures.position(document, r.end));

@@ -75,4 +75,22 @@ describe('Typing in a coded document', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
+
+  it('builds the stage outline once typing pauses, with what was typed', async () => {
+    const uri = fileUri('typing/outline.md');
+    await writeText(uri, '# Field notes\n\n## Morning huddle\n\nThe coordinator reads the list.\n');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    assert.ok(await editor.edit((b) => b.insert(new vscode.Position(5, 0), '\n## Handover to the night team\n')));
+    const t0 = Date.now();
+    const symbols = (await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri)) ?? [];
+    const waited = Date.now() - t0;
+    // The stage groups (this provider's top level), with the new section in one of them.
+    const groups = symbols.filter((s) => s.kind === vscode.SymbolKind.Namespace);
+    const names = (list: readonly vscode.DocumentSymbol[]): string[] => list.flatMap((s) => [s.name, ...names(s.children)]);
+    assert.ok(groups.length > 0, 'the stage outline is there');
+    assert.ok(names(groups).some((n) => n.includes('Handover to the night team')), `the typed section is in the stage outline: ${names(groups).join(' | ')}`);
+    assert.ok(waited >= 250, `built after a pause in typing (${waited} ms after the edit)`);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
 });
