@@ -1,12 +1,13 @@
 /**
  * The Markdown structure of open documents (headings, sections, speaker turns, stage markers,
  * front matter), parsed once per document version and shared by every feature. Edits are queued
- * as they happen (no work on the keystroke path) and applied, re-parsing only the blocks they
- * touched, the next time a feature asks. Coding changes never cause a re-parse.
+ * as they happen (no work on the keystroke path) and applied, merged into one change, re-parsing
+ * only the blocks they touched, the next time a feature asks. Coding changes never cause a re-parse.
  */
 import * as vscode from 'vscode';
 import { updateStructure } from '../core/markdown/incremental';
 import { parseStructure, type DocumentStructure } from '../core/markdown/structure';
+import { mergeEdits } from '../core/text/changes';
 import { LineIndex, normalizeText } from '../core/text/text';
 
 interface Entry {
@@ -44,13 +45,10 @@ export class StructureService implements vscode.Disposable {
     let entry = this.entries.get(key);
     if (entry && entry.version === document.version) return entry;
     if (entry && entry.pending && entry.pending.length > 0 && !entry.pending.some((c) => /\r/.test(c.inserted))) {
-      let text = entry.text;
-      let structure = entry.structure;
-      for (const c of entry.pending) {
-        const next = text.slice(0, c.offset) + c.inserted + text.slice(c.offset + c.removed);
-        structure = updateStructure(structure, text, c, next);
-        text = next;
-      }
+      // Everything typed since the last parse, as one change: one incremental parse of the region.
+      const c = mergeEdits(entry.text, entry.pending)!;
+      const text = entry.text.slice(0, c.offset) + c.inserted + entry.text.slice(c.offset + c.removed);
+      const structure = updateStructure(entry.structure, entry.text, c, text);
       this.stats.incremental++;
       if (text.length === document.getText().length) {
         entry = { version: document.version, text, structure, pending: [] };

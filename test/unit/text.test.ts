@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { mergeEdits, type TextEdit } from '../../src/core/text/changes';
 import { codePointLength, firstCodePoints, hashText, lastCodePoints, LineIndex, normalizeText, Text } from '../../src/core/text/text';
 
 describe('text normalisation and code-point offsets', () => {
@@ -66,6 +67,40 @@ describe('text normalisation and code-point offsets', () => {
           assert.deepEqual(index.position(offset), { line, character: offset - (before.lastIndexOf('\n') + 1) });
         }
       }),
+    );
+  });
+});
+
+describe('merging a run of text changes (mergeEdits)', () => {
+  const apply = (text: string, e: TextEdit) => text.slice(0, e.offset) + e.inserted + text.slice(e.offset + e.removed);
+
+  it('merges typing in one place into one insertion', () => {
+    const text = 'Chair: the board agreed.';
+    const edits = [...'not '].map((ch, i) => ({ offset: 11 + i, removed: 0, inserted: ch }));
+    assert.deepEqual(mergeEdits(text, edits), { offset: 11, removed: 0, inserted: 'not ' });
+    assert.equal(mergeEdits(text, []), undefined);
+  });
+
+  it('gives the text that applying the changes one by one gives, replacing no more than they touched (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat({ max: 6 }), fc.string({ maxLength: 6 })), { maxLength: 12 }), (text, specs) => {
+        // Each change is made valid for the text the earlier ones left.
+        let current = text;
+        const edits: TextEdit[] = [];
+        for (const [at, removed, inserted] of specs) {
+          const offset = Math.min(current.length, Math.floor(at * (current.length + 1)));
+          const e = { offset, removed: Math.min(removed, current.length - offset), inserted };
+          edits.push(e);
+          current = apply(current, e);
+        }
+        const merged = mergeEdits(text, edits);
+        if (edits.length === 0) return assert.equal(merged, undefined);
+        assert.equal(apply(text, merged!), current);
+        // It starts where the first-placed change does, and stays within the old text.
+        assert.equal(merged!.offset, Math.min(...edits.map((e) => e.offset)));
+        assert.ok(merged!.offset + merged!.removed <= text.length);
+      }),
+      { numRuns: 1000 },
     );
   });
 });
