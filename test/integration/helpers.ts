@@ -48,3 +48,11 @@ export async function eventually<T>(check: () => T | Promise<T>, what: string, t
     await sleep(50);
   }
 }
+
+/** Activates the extension and gives the fixture workspace the "Network orchestration" codebook if it has none yet. */
+export async function activateWithCodebook(): Promise<void> {
+  await vscode.extensions.getExtension('orchestration-qda.orchestration-qda')!.activate();
+  if (!(await exists(fileUri('codebook.json')))) {
+    await vscode.commands.executeCommand('qda.createCodebook', { template: 'network-orchestration', folder: root().toString() });
+  }
+}

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { createAnnotation } from '../../src/core/annotations';
 import { serializeSidecar } from '../../src/core/sidecar/format';
 import { hashText, Text } from '../../src/core/text/text';
-import { eventually, fileUri, readText, writeText } from './helpers';
+import { activateWithCodebook, eventually, fileUri, readText, writeText } from './helpers';
 
 interface State {
   loadedFrom: string;
@@ -18,7 +18,6 @@ interface Views {
 }
 
 const state = async (uri: vscode.Uri) => (await vscode.commands.executeCommand<State>('qda.test.state', { uri: uri.toString() }))!;
-const folderArg = () => vscode.workspace.workspaceFolders![0].uri.toString();
 
 const TEXT = [
   '# Spoke hospital interview',
@@ -48,14 +47,7 @@ async function indexed(memo: string): Promise<void> {
 }
 
 describe('Opening a coded document', () => {
-  before(async () => {
-    await vscode.extensions.getExtension('orchestration-qda.orchestration-qda')!.activate();
-    try {
-      await vscode.workspace.fs.stat(fileUri('codebook.json'));
-    } catch {
-      await vscode.commands.executeCommand('qda.createCodebook', { template: 'network-orchestration', folder: folderArg() });
-    }
-  });
+  before(activateWithCodebook);
 
   it('takes the coding the index read when the sidecar is unchanged, and saving it unchanged leaves the file alone', async () => {
     const doc = 'reopen/unchanged.md';

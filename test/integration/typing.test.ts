@@ -3,7 +3,7 @@
 // where the editor's own tracking and the coding's rules could part.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { eventually, fileUri, sleep, writeText } from './helpers';
+import { activateWithCodebook, eventually, fileUri, sleep, writeText } from './helpers';
 
 interface Drawn {
   loaded: boolean;
@@ -17,19 +17,11 @@ interface State {
 
 const drawn = async (uri: vscode.Uri) => (await vscode.commands.executeCommand<Drawn>('qda.test.decorations', { uri: uri.toString() }))!;
 const state = async (uri: vscode.Uri) => (await vscode.commands.executeCommand<State>('qda.test.state', { uri: uri.toString() }))!;
-const folderArg = () => vscode.workspace.workspaceFolders![0].uri.toString();
 /** Longer than the extension's redraw delay after typing. */
 const AFTER_REDRAW_MS = 600;
 
 describe('Typing in a coded document', () => {
-  before(async () => {
-    await vscode.extensions.getExtension('orchestration-qda.orchestration-qda')!.activate();
-    try {
-      await vscode.workspace.fs.stat(fileUri('codebook.json'));
-    } catch {
-      await vscode.commands.executeCommand('qda.createCodebook', { template: 'network-orchestration', folder: folderArg() });
-    }
-  });
+  before(activateWithCodebook);
 
   it('leaves the highlights to the editor inside and around a segment, and redraws at its edges and on new lines', async () => {
     const uri = fileUri('typing/board.md');

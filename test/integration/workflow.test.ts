@@ -3,7 +3,7 @@
 // commands of the side panel that other suites do not drive.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { eventually, fileUri, readText } from './helpers';
+import { activateWithCodebook, eventually, fileUri, readText } from './helpers';
 
 const DOC = 'transcripts/ward-rounds.md';
 const CODE = 'coordinating-activities';
@@ -42,15 +42,9 @@ describe('More of what researchers do in the editor and the panel', () => {
   let uri: vscode.Uri;
 
   before(async () => {
-    await vscode.extensions.getExtension('orchestration-qda.orchestration-qda')!.activate();
+    await activateWithCodebook();
     uri = fileUri(DOC);
     editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    const codebook = fileUri('codebook.json');
-    try {
-      await vscode.workspace.fs.stat(codebook);
-    } catch {
-      await vscode.commands.executeCommand('qda.createCodebook', { template: 'network-orchestration', folder: folderArg() });
-    }
   });
 
   it('shows the codes, the coder and actions when hovering over coded text', async () => {
