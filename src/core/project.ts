@@ -28,8 +28,8 @@ export interface LoadedDocument {
   sidecar: Sidecar;
   /** One per annotation, in the sidecar's order. */
   results: AnchorResult[];
-  /** True when the text differs from the one the sidecar was saved against. */
-  textChanged: boolean;
+  /** True when the text differs from the one the sidecar was saved against (worked out when first read). */
+  readonly textChanged: boolean;
   sidecarExists: boolean;
   /** Never write this document's sidecar (it could not be read, or is from a newer version). */
   readOnly: boolean;
@@ -56,9 +56,16 @@ export function anchorDocument(path: string, rawText: string, load: SidecarLoad 
     return { path, sidecarPath, text, sidecar: emptySidecar(), results: [], textChanged: false, sidecarExists: true, readOnly: true, problems: load.problems };
   }
   const sidecar = load.sidecar;
-  const textChanged = sidecar.textHash !== undefined ? sidecar.textHash !== hashText(text.text) : true;
   const results = reanchor(text, sidecar.annotations, options);
-  return { path, sidecarPath, text, sidecar, results, textChanged, sidecarExists: true, readOnly: load.readOnly, problems: load.problems };
+  // Hashing a long text takes a while and anchoring does not need it: only when asked.
+  const savedHash = sidecar.textHash;
+  let changed: boolean | undefined;
+  return {
+    path, sidecarPath, text, sidecar, results, sidecarExists: true, readOnly: load.readOnly, problems: load.problems,
+    get textChanged() {
+      return (changed ??= savedHash !== undefined ? savedHash !== hashText(text.text) : true);
+    },
+  };
 }
 
 export async function loadDocument(store: FileStore, path: string, options?: ReanchorOptions): Promise<LoadedDocument> {
