@@ -19,6 +19,8 @@ const MAX_WAIT_MS = 2000;
 export class StageOutline implements vscode.DocumentSymbolProvider {
   /** When each document was last edited (Date.now()), by URI. */
   private readonly lastEdit = new Map<string, number>();
+  /** Documents VS Code has asked the outline of (by URI): only theirs can be out of date. */
+  private readonly asked = new Set<string>();
 
   constructor(
     private readonly manager: CodingManager,
@@ -45,8 +47,14 @@ export class StageOutline implements vscode.DocumentSymbolProvider {
     register();
     const subscriptions = [
       vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.lastEdit.set(e.document.uri.toString(), Date.now())),
-      vscode.workspace.onDidCloseTextDocument((d) => this.lastEdit.delete(d.uri.toString())),
-      this.manager.onDidChange(({ reason }) => reason !== 'edit' && again()),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.lastEdit.delete(d.uri.toString());
+        this.asked.delete(d.uri.toString());
+      }),
+      // A document's first load needs no new question: VS Code asks when it shows the document, and
+      // the answer waits for the coding. (Asking again at once would have a long document parsed
+      // while it is being opened.)
+      this.manager.onDidChange(({ doc, reason }) => reason !== 'edit' && this.asked.has(doc.document.uri.toString()) && again()),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qda.stageOutline') && again()),
     ];
     return new vscode.Disposable(() => {
@@ -79,10 +87,11 @@ export class StageOutline implements vscode.DocumentSymbolProvider {
     // VS Code asks again a moment after each edit and cancels the question when the text changes
     // again: while the researcher types, wait for a pause instead of building the outline of a long
     // transcript (and sending it to the editor) several times a second.
-    const asked = Date.now();
+    this.asked.add(document.uri.toString());
+    const askedAt = Date.now();
     for (;;) {
       const quiet = Date.now() - (this.lastEdit.get(document.uri.toString()) ?? 0);
-      if (quiet >= QUIET_MS || Date.now() - asked >= MAX_WAIT_MS) break;
+      if (quiet >= QUIET_MS || Date.now() - askedAt >= MAX_WAIT_MS) break;
       await new Promise((resolve) => setTimeout(resolve, QUIET_MS - quiet));
       if (token?.isCancellationRequested) return undefined;
     }
