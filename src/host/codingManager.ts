@@ -51,7 +51,7 @@ export class CodingManager implements vscode.Disposable {
   private readonly codebookChanged = new vscode.EventEmitter<Folder>();
   readonly onDidChangeCodebook = this.codebookChanged.event;
   private readonly wrote = new vscode.EventEmitter<{ folder: Folder; path: string; bytes: Uint8Array; sidecar: Sidecar }>();
-  /** Fires after a sidecar was written by the editor, with its text (so indexes need not re-read it). */
+  /** Fires after a sidecar was written by the editor, with its bytes and the coding written (so indexes need not read it again). */
   readonly onDidWriteSidecar = this.wrote.event;
   readonly undo = new CodingUndo(this);
   /** Sidecar writes under way (and started in all) per document, to tell our own writes read back late from outside changes. */
@@ -252,6 +252,7 @@ export class CodingManager implements vscode.Disposable {
     if (doc.lastSidecar === undefined && doc.sidecarExists) {
       const onDisk = await f.store.readBytes(doc.sidecarPath).catch(() => undefined);
       doc.lastSidecar ??= onDisk;
+      if (doc.readOnly) return false; // reloaded meanwhile from a file that cannot be written
     }
     const bytes = doc.toSidecarBytes();
     if (sameBytes(bytes, doc.lastSidecar)) {
