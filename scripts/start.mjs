@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopProcessGroup } from './lib/code-server.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sampleDir = path.join(repoRoot, 'sample');
@@ -163,21 +164,8 @@ let stopping = false;
 async function stop(exitCode) {
   if (stopping) return;
   stopping = true;
-  if (server.exitCode === null && server.signalCode === null) {
-    say('stopping code-server');
-    try {
-      process.kill(-server.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    await Promise.race([exited, sleep(5000)]);
-  }
-  try {
-    process.kill(-server.pid, 'SIGKILL'); // anything left in the group
-  } catch {
-    // nothing left
-  }
+  if (server.exitCode === null && server.signalCode === null) say('stopping code-server');
+  await stopProcessGroup(server);
   fs.rmSync(serverTmp, { recursive: true, force: true, maxRetries: 3 });
   process.exit(exitCode);
 }

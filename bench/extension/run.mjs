@@ -36,7 +36,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_FLAGS, freePort, readInstallPaths as readSharedInstallPaths } from '../../scripts/lib/code-server.mjs';
+import { CHROMIUM_FLAGS, freePort, readInstallPaths as readSharedInstallPaths, stopProcessGroup } from '../../scripts/lib/code-server.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cacheDir = process.env.QDA_TEST_CACHE || path.join(os.homedir(), '.cache', 'orchestration-qda-test');
@@ -361,30 +361,7 @@ async function main() {
 
   const cleanup = async () => {
     if (browser) await browser.close().catch(() => {});
-    if (server && server.exitCode === null && server.signalCode === null) {
-      // code-server leads its own process group (session): end the whole group.
-      const group = -server.pid;
-      try {
-        process.kill(group, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      if ((await Promise.race([exited.then(() => true), sleep(5000).then(() => false)])) === false) {
-        try {
-          process.kill(group, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }
-    if (server) {
-      try {
-        process.kill(-server.pid, 'SIGKILL');
-      } catch {
-        // nothing left
-      }
-    }
+    await stopProcessGroup(server);
   };
 
   const saveArtifacts = async (reason) => {

@@ -45,3 +45,25 @@ export function readInstallPaths(cacheDir, fail) {
   }
   return paths;
 }
+
+/**
+ * Ends a child that leads its own process group (code-server, started detached): SIGTERM to the
+ * group, up to `graceMs` for the leader to exit, then SIGKILL to whatever is left in the group
+ * (the file watcher, extension host and language servers sometimes outlive the leader).
+ */
+export async function stopProcessGroup(child, graceMs = 5000) {
+  if (!child) return;
+  const signal = (name) => {
+    try {
+      process.kill(-child.pid, name);
+    } catch {
+      // the group is gone
+    }
+  };
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    signal('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, graceMs))]);
+  }
+  signal('SIGKILL');
+}

@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_FLAGS, freePort, readInstallPaths as readSharedInstallPaths } from '../../scripts/lib/code-server.mjs';
+import { CHROMIUM_FLAGS, freePort, readInstallPaths as readSharedInstallPaths, stopProcessGroup } from '../../scripts/lib/code-server.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cacheDir = process.env.QDA_TEST_CACHE || path.join(os.homedir(), '.cache', 'orchestration-qda-test');
@@ -95,32 +95,7 @@ async function main() {
 
   const cleanup = async () => {
     if (browser) await browser.close().catch(() => {});
-    if (server && server.exitCode === null && server.signalCode === null) {
-      // code-server leads its own process group (session): end the whole group, so that the
-      // file watcher, extension host and language servers go too.
-      const group = -server.pid;
-      try {
-        process.kill(group, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      if ((await Promise.race([exited.then(() => true), sleep(5000).then(() => false)])) === false) {
-        try {
-          process.kill(group, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }
-    // Anything left in the group (children outlive the leader sometimes).
-    if (server) {
-      try {
-        process.kill(-server.pid, 'SIGKILL');
-      } catch {
-        // nothing left
-      }
-    }
+    await stopProcessGroup(server);
   };
 
   const saveArtifacts = async (reason) => {

@@ -26,7 +26,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_FLAGS, freePort, readInstallPaths as readSharedInstallPaths } from '../../scripts/lib/code-server.mjs';
+import { CHROMIUM_FLAGS, freePort, readInstallPaths as readSharedInstallPaths, stopProcessGroup } from '../../scripts/lib/code-server.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cacheDir = process.env.QDA_TEST_CACHE || path.join(os.homedir(), '.cache', 'orchestration-qda-test');
@@ -407,19 +407,7 @@ async function run(paths, chromium) {
   } finally {
     if (browser) await browser.close().catch(() => {});
     if (server) {
-      try {
-        process.kill(-server.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      if (server.exitCode === null && server.signalCode === null) {
-        await Promise.race([new Promise((resolve) => server.once('exit', resolve)), sleep(5000)]);
-      }
-      try {
-        process.kill(-server.pid, 'SIGKILL');
-      } catch {
-        // nothing left
-      }
+      await stopProcessGroup(server);
       liveServer = undefined;
     }
     if (fs.existsSync(codeServerLog)) fs.copyFileSync(codeServerLog, path.join(stepsDir, 'code-server.log'));
