@@ -8,9 +8,9 @@ import { refreshQuote } from '../core/annotations';
 import { applyChange, type TextChange } from '../core/anchoring/live';
 import type { AnchorStatus, Annotation } from '../core/model/annotation';
 import type { Problem } from '../core/problems';
-import { anchorDocument, openDocument, type LoadedDocument } from '../core/project';
+import { anchorDocument, type LoadedDocument } from '../core/project';
 import { encodeSidecar } from '../core/sidecar/encode';
-import { compareAnnotations, isWholeDocument, type Sidecar, type SidecarLoad } from '../core/sidecar/format';
+import { compareAnnotations, isWholeDocument, parseSidecar, type Sidecar, type SidecarLoad } from '../core/sidecar/format';
 import { hashText } from '../core/text/text';
 import { DocumentMapper } from './convert';
 
@@ -59,7 +59,12 @@ export class CodedDocument {
 
   /** Replaces the coding with a sidecar file's content (or none), anchored against the current text. */
   load(sidecar: Uint8Array | undefined): { moved: number; fuzzy: number; orphan: number } {
-    const counts = this.take(openDocument(this.path, this.document.getText(), sidecar === undefined ? undefined : new TextDecoder('utf-8').decode(sidecar)));
+    return this.loadRead(sidecar, sidecar === undefined ? undefined : parseSidecar(new TextDecoder('utf-8').decode(sidecar), this.sidecarPath));
+  }
+
+  /** As `load`, with the file's content already parsed (`read`, which anchoring changes). */
+  loadRead(sidecar: Uint8Array | undefined, read: SidecarLoad | undefined): { moved: number; fuzzy: number; orphan: number } {
+    const counts = this.take(anchorDocument(this.path, this.document.getText(), read));
     this.lastSidecar = sidecar;
     this.loadedFrom = sidecar === undefined ? 'none' : 'file';
     return counts;

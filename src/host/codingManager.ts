@@ -15,7 +15,8 @@ import { touchesBoundary } from '../core/anchoring/live';
 import type { Annotation } from '../core/model/annotation';
 import { documentPathFor, sidecarPathFor, SIDECAR_SUFFIX } from '../core/sidecar/iri';
 import { sameBytes } from '../core/sidecar/encode';
-import { createDocumentMemo, isWholeDocument, type Sidecar, type SidecarLoad } from '../core/sidecar/format';
+import { createDocumentMemo, isWholeDocument, parseSidecar, type Sidecar, type SidecarLoad } from '../core/sidecar/format';
+import type { FileStat } from '../core/store';
 import { CodebookService } from './codebookService';
 import { CodedDocument, copySegment, type Segment } from './codedDocument';
 import { DocumentMapper } from './convert';
@@ -137,6 +138,8 @@ export class CodingManager implements vscode.Disposable {
    * since: opening a long, densely coded transcript then skips reading and checking its sidecar.
    */
   parsedSidecars?: (folder: Folder, sidecarPath: string) => Promise<SidecarLoad | undefined>;
+  /** Told what opening a document read from its sidecar file of this size and time (the index takes a copy). */
+  readSidecar?: (folder: Folder, sidecarPath: string, read: SidecarLoad, file: FileStat) => void;
 
   private async load(document: vscode.TextDocument): Promise<CodedDocument | undefined> {
     const f = this.folderOf(document.uri);
@@ -153,6 +156,8 @@ export class CodingManager implements vscode.Disposable {
       return doc;
     }
     let bytes: Uint8Array | undefined;
+    // Size and time before reading: if the file changes meanwhile, they no longer match it.
+    const stamp = await f.store.stat(doc.sidecarPath);
     try {
       bytes = await f.store.readBytes(doc.sidecarPath);
     } catch (e) {
@@ -160,7 +165,12 @@ export class CodingManager implements vscode.Disposable {
       doc.problems = [{ file: doc.sidecarPath, severity: 'error', message: `The annotations file could not be read: ${(e as Error).message}` }];
     }
     if (document.isClosed) return undefined;
-    if (!doc.readOnly) this.reportLoad(doc, doc.load(bytes));
+    if (!doc.readOnly) {
+      const read = bytes === undefined ? undefined : parseSidecar(new TextDecoder('utf-8').decode(bytes), doc.sidecarPath);
+      // The index would read the same file again: it takes this reading (before anchoring changes it).
+      if (read && stamp) this.readSidecar?.(f, doc.sidecarPath, read, stamp);
+      this.reportLoad(doc, doc.loadRead(bytes, read));
+    }
     this.docs.set(document.uri.toString(), doc);
     this.changed.fire({ doc, reason: 'load' });
     return doc;

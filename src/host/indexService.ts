@@ -42,8 +42,20 @@ export class IndexService implements vscode.Disposable {
       const stat = ix && (await folder.store.stat(path));
       return stat ? ix.parsedSidecar(path, stat) : undefined;
     };
+    // …and takes what opening a document read from its sidecar, instead of reading it again.
+    manager.readSidecar = (folder, path, read, file) => {
+      const ix = this.indexes.get(folder);
+      if (!ix) return;
+      ix.upsertRead(path, read, file);
+      this.fire();
+    };
     this.disposables.push(
-      { dispose: () => (manager.parsedSidecars = undefined) },
+      {
+        dispose: () => {
+          manager.parsedSidecars = undefined;
+          manager.readSidecar = undefined;
+        },
+      },
       manager.onDidChangeCodebook((f) => {
         this.indexes.get(f)?.setCodebook(f.codebook.index);
         this.fire();
@@ -112,6 +124,7 @@ export class IndexService implements vscode.Disposable {
     if (isSidecarPath(path)) {
       // Size and time before reading: if the file changes meanwhile, they will not match it.
       const stamp = deleted ? undefined : await folder.store.stat(path);
+      if (stamp && ix.hasRead(path, stamp)) return; // read already (by the editor, opening its document)
       const bytes = deleted ? undefined : await folder.store.readBytes(path);
       const key = `${folder.folder.uri}#${path}`;
       if (bytes !== undefined && sameBytes(bytes, this.written.get(key))) {

@@ -112,6 +112,10 @@ describe('Opening a coded document', () => {
     }, 'the changed coding to show');
     assert.equal(s.segments[0].text, deal);
     assert.equal(s.segments[0].memo, 'The director brokers between two spokes, after the pull');
+    // The side panel follows too, whether its index read the file itself or took the editor's reading.
+    await indexed('The director brokers between two spokes, after the pull');
+    const views = (await vscode.commands.executeCommand<Views>('qda.test.views'))!;
+    assert.ok(!views.memos.some((m) => JSON.stringify(m).includes('First reading of the list')), 'the replaced memo is gone from the Memos view');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });

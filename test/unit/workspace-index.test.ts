@@ -301,6 +301,28 @@ describe('workspace index', () => {
     assert.equal(index.parsedSidecar(path, stat), undefined);
   });
 
+  it('takes a reading made by the editor, keeping its own copy, and knows the file as read', () => {
+    const path = 'c.md.annotations.json';
+    const text = sidecarText('c.md', [ann(1, ['tempo'], { memo: 'x' }), ann(2, ['conductor'])]);
+    const index = new WorkspaceIndex(CB);
+    const read = parseSidecar(text, path);
+    const stamp = { size: text.length, mtime: 7 };
+    assert.equal(index.hasRead(path, stamp), false);
+    index.upsertRead(path, read, stamp);
+    assert.equal(index.hasRead(path, stamp), true);
+    assert.equal(index.hasRead(path, { ...stamp, mtime: 8 }), false);
+    assert.equal(index.codeCounts().get('tempo')?.segments, 1);
+    // The editor anchors and changes its reading afterwards: the index's copy is untouched.
+    read.sidecar!.annotations[0].codes.push('membership');
+    read.sidecar!.annotations[1].start = 999;
+    assert.equal(index.codeCounts().get('membership')?.segments ?? 0, 0);
+    assert.deepEqual(index.parsedSidecar(path, stamp), parseSidecar(text, path));
+    // An unreadable file is recorded as a problem, and not as read.
+    index.upsertRead('bad.md.annotations.json', parseSidecar('{ nope', 'bad.md.annotations.json'), stamp);
+    assert.equal(index.hasRead('bad.md.annotations.json', stamp), false);
+    assert.equal(index.problems().some((p) => p.file === 'bad.md.annotations.json'), true);
+  });
+
   it('hands out what the editor wrote once its file is known, as reading that file would give it', () => {
     const path = 'b.md.annotations.json';
     const index = new WorkspaceIndex(CB);

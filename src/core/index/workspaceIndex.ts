@@ -21,7 +21,7 @@ import type { CodebookIndex } from '../codebook/codebook';
 import type { Annotation } from '../model/annotation';
 import type { Problem } from '../problems';
 import { isDocumentPath, isSidecarPath } from '../project';
-import { compareAnnotations, isWholeDocument, parseSidecar, type Sidecar, type SidecarLoad } from '../sidecar/format';
+import { compareAnnotations, copySidecarLoad, isWholeDocument, parseSidecar, type Sidecar, type SidecarLoad } from '../sidecar/format';
 import { documentPathFor } from '../sidecar/iri';
 import { walk, type FileStat, type FileStore } from '../store';
 
@@ -165,8 +165,30 @@ export class WorkspaceIndex {
       this.problemsBySidecar.set(sidecarPath, [{ file: sidecarPath, severity: 'warning', message: 'Not an annotations file (its name must end in .annotations.json); not indexed.' }]);
       return;
     }
+    this.record(sidecarPath, document, parseSidecar(text, sidecarPath), file);
+  }
+
+  /**
+   * Indexes a sidecar someone else has just read (the editor, opening its document), from the file
+   * of this size and time; the index keeps a copy. Its own look at the file then finds it read.
+   */
+  upsertRead(sidecarPath: string, load: SidecarLoad, file: FileStamp): void {
+    const document = documentPathFor(sidecarPath);
+    if (document === undefined) return;
+    this.changeCount++;
+    this.reads.delete(sidecarPath);
+    this.written.delete(sidecarPath);
+    this.record(sidecarPath, document, copySidecarLoad(load), file);
+  }
+
+  /** Whether the index has read the sidecar as the file of this size and time. */
+  hasRead(sidecarPath: string, file: FileStamp): boolean {
+    const r = this.reads.get(sidecarPath);
+    return !!r && r.file.size === file.size && r.file.mtime === file.mtime;
+  }
+
+  private record(sidecarPath: string, document: string, load: SidecarLoad, file: FileStamp | undefined): void {
     this.detach(document);
-    const load = parseSidecar(text, sidecarPath);
     if (load.problems.length > 0) this.problemsBySidecar.set(sidecarPath, load.problems);
     else this.problemsBySidecar.delete(sidecarPath);
     if (!load.sidecar) return;
@@ -208,13 +230,8 @@ export class WorkspaceIndex {
    */
   parsedSidecar(sidecarPath: string, file: FileStamp): SidecarLoad | undefined {
     const r = this.reads.get(sidecarPath);
-    if (!r || r.file.size !== file.size || r.file.mtime !== file.mtime || !r.load.sidecar) return undefined;
-    const s = r.load.sidecar;
-    return {
-      sidecar: { ...s, annotations: s.annotations.map((a) => ({ ...a, codes: [...a.codes] })) },
-      problems: r.load.problems.map((p) => ({ ...p })),
-      readOnly: r.load.readOnly,
-    };
+    if (!r || !this.hasRead(sidecarPath, file) || !r.load.sidecar) return undefined;
+    return copySidecarLoad(r.load);
   }
 
   /** Forgets a sidecar (deleted, or its document renamed). */

@@ -129,6 +129,16 @@ function describeSidecarPointer(pointer: string): string {
 type Json = Record<string, unknown>;
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
+/** A copy of what reading a sidecar gave, free to change without touching the original. */
+export function copySidecarLoad(load: SidecarLoad): SidecarLoad {
+  const s = load.sidecar;
+  return {
+    sidecar: s && { ...s, annotations: s.annotations.map((a) => ({ ...a, codes: [...a.codes] })) },
+    problems: load.problems.map((p) => ({ ...p })),
+    readOnly: load.readOnly,
+  };
+}
+
 /** Reads a sidecar file's text. Never throws: problems are returned with file and line. */
 export function parseSidecar(text: string, file: string): SidecarLoad {
   const parsed = parseJsonFile(text, file);
