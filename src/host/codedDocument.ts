@@ -8,7 +8,7 @@ import { refreshQuote } from '../core/annotations';
 import { applyChange, type TextChange } from '../core/anchoring/live';
 import type { AnchorStatus, Annotation } from '../core/model/annotation';
 import type { Problem } from '../core/problems';
-import { anchorDocument, type LoadedDocument } from '../core/project';
+import { anchorDocument } from '../core/project';
 import { encodeSidecar } from '../core/sidecar/encode';
 import { compareAnnotations, isWholeDocument, parseSidecar, type Sidecar, type SidecarLoad } from '../core/sidecar/format';
 import { hashText } from '../core/text/text';
@@ -64,10 +64,7 @@ export class CodedDocument {
 
   /** As `load`, with the file's content already parsed (`read`, which anchoring changes). */
   loadRead(sidecar: Uint8Array | undefined, read: SidecarLoad | undefined): { moved: number; fuzzy: number; orphan: number } {
-    const counts = this.take(anchorDocument(this.path, this.document.getText(), read));
-    this.lastSidecar = sidecar;
-    this.loadedFrom = sidecar === undefined ? 'none' : 'file';
-    return counts;
+    return this.take(read, sidecar, sidecar === undefined ? 'none' : 'file');
   }
 
   /**
@@ -76,13 +73,13 @@ export class CodedDocument {
    * with the file on disk.
    */
   loadParsed(load: SidecarLoad): { moved: number; fuzzy: number; orphan: number } {
-    const counts = this.take(anchorDocument(this.path, this.document.getText(), load));
-    this.lastSidecar = undefined;
-    this.loadedFrom = 'index';
-    return counts;
+    return this.take(load, undefined, 'index');
   }
 
-  private take(loaded: LoadedDocument): { moved: number; fuzzy: number; orphan: number } {
+  private take(read: SidecarLoad | undefined, bytes: Uint8Array | undefined, from: CodedDocument['loadedFrom']): { moved: number; fuzzy: number; orphan: number } {
+    const loaded = anchorDocument(this.path, this.document.getText(), read);
+    this.lastSidecar = bytes;
+    this.loadedFrom = from;
     this.sidecar = { version: loaded.sidecar.version, id: loaded.sidecar.id || this.sidecar.id, textHash: loaded.sidecar.textHash };
     this.readOnly = loaded.readOnly;
     this.problems = loaded.problems;
