@@ -16,6 +16,7 @@ import type { CodebookIndex } from '../core/codebook/codebook';
 import type { CodedDocument, Segment } from './codedDocument';
 import type { CodingManager } from './codingManager';
 import { toRange, withAlpha } from './convert';
+import { KeyedDebounce } from './debounce';
 
 /** What the editor shows for one document, as the last refresh set it (for tests and diagnostics). */
 export interface DecorationSnapshot {
@@ -51,7 +52,7 @@ export class Decorations implements vscode.Disposable {
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
     after: { margin: '0 0 0 0.4em', fontStyle: 'normal' },
   });
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly debounce = new KeyedDebounce(EDIT_DEBOUNCE_MS);
   private scrollTimer?: ReturnType<typeof setTimeout>;
   /** What the last refresh drew per document, kept as drawn; `snapshot` turns it into plain data on request. */
   private readonly drawn = new Map<string, Drawn>();
@@ -82,15 +83,7 @@ export class Decorations implements vscode.Disposable {
   }
 
   private schedule(doc: CodedDocument): void {
-    const key = doc.document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        this.refreshDocument(doc);
-      }, EDIT_DEBOUNCE_MS),
-    );
+    this.debounce.run(doc.document.uri.toString(), () => this.refreshDocument(doc));
   }
 
   refreshVisible(): void {
@@ -249,7 +242,7 @@ export class Decorations implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.debounce.dispose();
     clearTimeout(this.scrollTimer);
     this.resetTypes();
     for (const d of this.disposables) d.dispose();

@@ -9,6 +9,7 @@ import { isWholeDocument } from '../core/sidecar/format';
 import type { CodedDocument } from './codedDocument';
 import type { CodingManager } from './codingManager';
 import { toDiagnostic } from './convert';
+import { KeyedDebounce } from './debounce';
 
 const ORPHAN = 'orphaned-segment';
 
@@ -28,18 +29,12 @@ export class CodingProblems implements vscode.Disposable, vscode.CodeActionProvi
 
   /** Documents that currently show coding problems. */
   private readonly shown = new Set<string>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly debounce = new KeyedDebounce(300);
 
   private schedule(doc: CodedDocument): void {
-    const key = doc.document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        if (!doc.document.isClosed) this.update(doc);
-      }, 300),
-    );
+    this.debounce.run(doc.document.uri.toString(), () => {
+      if (!doc.document.isClosed) this.update(doc);
+    });
   }
 
   update(doc: CodedDocument): void {
@@ -95,7 +90,7 @@ export class CodingProblems implements vscode.Disposable, vscode.CodeActionProvi
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.debounce.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
