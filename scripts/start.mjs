@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stopProcessGroup } from './lib/code-server.mjs';
+import { stopProcessGroup, xdgFolders } from './lib/code-server.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sampleDir = path.join(repoRoot, 'sample');
@@ -114,13 +114,7 @@ const settingsFile = path.join(userDataDir, 'User', 'settings.json');
 if (!fs.existsSync(settingsFile)) fs.writeFileSync(settingsFile, JSON.stringify(DEFAULT_SETTINGS, null, 2) + '\n');
 
 // code-server keeps its config, sockets and caches out of the home folder and /tmp this way.
-const xdg = {
-  XDG_CONFIG_HOME: path.join(startDir, 'xdg-config'),
-  XDG_DATA_HOME: path.join(startDir, 'xdg-data'),
-  XDG_CACHE_HOME: path.join(startDir, 'xdg-cache'),
-  XDG_STATE_HOME: path.join(startDir, 'xdg-state'),
-};
-for (const d of Object.values(xdg)) fs.mkdirSync(d, { recursive: true });
+const xdg = xdgFolders(startDir);
 const serverTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qda-start-'));
 const env = {
   ...process.env,

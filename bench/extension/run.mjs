@@ -36,7 +36,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_FLAGS, freePort, readInstallPaths as readSharedInstallPaths, stopProcessGroup } from '../../scripts/lib/code-server.mjs';
+import { CHROMIUM_FLAGS, freePort, readInstallPaths as readSharedInstallPaths, stopProcessGroup, xdgFolders } from '../../scripts/lib/code-server.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cacheDir = process.env.QDA_TEST_CACHE || path.join(os.homedir(), '.cache', 'orchestration-qda-test');
@@ -408,13 +408,7 @@ async function main() {
 
     fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
     fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
-    const xdg = {
-      XDG_CONFIG_HOME: path.join(userDataDir, 'xdg-config'),
-      XDG_DATA_HOME: path.join(userDataDir, 'xdg-data'),
-      XDG_CACHE_HOME: path.join(userDataDir, 'xdg-cache'),
-      XDG_STATE_HOME: path.join(userDataDir, 'xdg-state'),
-    };
-    for (const d of Object.values(xdg)) fs.mkdirSync(d, { recursive: true });
+    const xdg = xdgFolders(userDataDir);
     const serverTmp = path.join(tmpRoot, 'tmp');
     fs.mkdirSync(serverTmp);
 

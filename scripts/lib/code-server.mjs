@@ -67,3 +67,18 @@ export async function stopProcessGroup(child, graceMs = 5000) {
   }
   signal('SIGKILL');
 }
+
+/**
+ * Folders under `base` for code-server's config, data, caches and state (so it keeps them out of
+ * the home folder), created, as the XDG_* variables to add to its environment.
+ */
+export function xdgFolders(base) {
+  const xdg = {
+    XDG_CONFIG_HOME: path.join(base, 'xdg-config'),
+    XDG_DATA_HOME: path.join(base, 'xdg-data'),
+    XDG_CACHE_HOME: path.join(base, 'xdg-cache'),
+    XDG_STATE_HOME: path.join(base, 'xdg-state'),
+  };
+  for (const d of Object.values(xdg)) fs.mkdirSync(d, { recursive: true });
+  return xdg;
+}

@@ -26,7 +26,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_FLAGS, freePort, readInstallPaths as readSharedInstallPaths, stopProcessGroup } from '../../scripts/lib/code-server.mjs';
+import { CHROMIUM_FLAGS, freePort, readInstallPaths as readSharedInstallPaths, stopProcessGroup, xdgFolders } from '../../scripts/lib/code-server.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cacheDir = process.env.QDA_TEST_CACHE || path.join(os.homedir(), '.cache', 'orchestration-qda-test');
@@ -212,13 +212,8 @@ async function run(paths, chromium) {
     fs.cpSync(sampleDir, workspace, { recursive: true });
     fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
     fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
-    const xdg = {
-      XDG_CONFIG_HOME: path.join(userDataDir, 'xdg-config'),
-      XDG_DATA_HOME: path.join(userDataDir, 'xdg-data'),
-      XDG_CACHE_HOME: path.join(userDataDir, 'xdg-cache'),
-      XDG_STATE_HOME: path.join(userDataDir, 'xdg-state'),
-    };
-    for (const d of [...Object.values(xdg), serverTmp, extensionsDir]) fs.mkdirSync(d, { recursive: true });
+    const xdg = xdgFolders(userDataDir);
+    for (const d of [serverTmp, extensionsDir]) fs.mkdirSync(d, { recursive: true });
     const env = {
       ...process.env,
       ...xdg,
