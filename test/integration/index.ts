@@ -16,12 +16,16 @@ export function run(): Promise<void> {
   const consoleLog = console.log;
   Mocha.reporters.Base.consoleLog = (...data: unknown[]) => consoleLog(format(...data));
 
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60000 });
+  // QDA_TEST_FILES (comma-separated file names, e.g. "coding,reopen") and QDA_TEST_GREP narrow a
+  // run while working on one feature; `npm test` sets neither and runs everything.
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60000, grep: process.env.QDA_TEST_GREP || undefined });
+  const only = (process.env.QDA_TEST_FILES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
   const testsRoot = __dirname;
   const files = fs
     .readdirSync(testsRoot)
     .filter((name) => name.endsWith('.test.js'))
+    .filter((name) => only.length === 0 || only.includes(name.replace(/\.test\.js$/, '')))
     .sort();
   for (const name of files) mocha.addFile(path.join(testsRoot, name));
 
