@@ -76,6 +76,16 @@ export class CodedDocument {
     return this.take(load, undefined, 'index');
   }
 
+  /**
+   * Finds the coding again in the document's current text by each segment's quote and context, as
+   * opening does: for when the whole text was replaced from disk (git checkout, another program)
+   * rather than edited, so that a passage that is still there is never taken for deleted.
+   */
+  reanchor(): { moved: number; fuzzy: number; orphan: number } {
+    const annotations = this.segments.map((s) => s.ann);
+    return this.take({ sidecar: { ...this.sidecar, annotations }, problems: this.problems, readOnly: this.readOnly }, this.lastSidecar, this.loadedFrom);
+  }
+
   private take(read: SidecarLoad | undefined, bytes: Uint8Array | undefined, from: CodedDocument['loadedFrom']): { moved: number; fuzzy: number; orphan: number } {
     const loaded = anchorDocument(this.path, this.document.getText(), read);
     this.lastSidecar = bytes;

@@ -176,7 +176,7 @@ export class CodingManager implements vscode.Disposable {
     return doc;
   }
 
-  private reportLoad(doc: CodedDocument, counts: { moved: number; fuzzy: number; orphan: number }): void {
+  private reportLoad(doc: CodedDocument, counts: { moved: number; fuzzy: number; orphan: number }, what = 'changed since it was coded'): void {
     const err = doc.problems.find((p) => p.severity === 'error');
     if (err) {
       void vscode.window.showErrorMessage(
@@ -187,7 +187,7 @@ export class CodingManager implements vscode.Disposable {
     }
     if (counts.fuzzy + counts.orphan > 0) {
       const parts = [counts.fuzzy > 0 ? `${counts.fuzzy} re-attached approximately` : '', counts.orphan > 0 ? `${counts.orphan} lost their text and are kept as orphans (see Problems)` : ''].filter(Boolean);
-      void vscode.window.showWarningMessage(`${doc.path} changed since it was coded: ${parts.join('; ')}.`);
+      void vscode.window.showWarningMessage(`${doc.path} ${what}: ${parts.join('; ')}.`);
     }
   }
 
@@ -202,6 +202,7 @@ export class CodingManager implements vscode.Disposable {
   private onEdit(e: vscode.TextDocumentChangeEvent): void {
     const doc = this.docs.get(e.document.uri.toString());
     if (!doc || e.contentChanges.length === 0) return;
+    if (mayBeReloadFromDisk(e)) void this.checkReloadFromDisk(doc, doc.segments.map(copySegment));
     // VS Code reports the changes of one event so that applying them in order is correct.
     let redraw = false;
     for (const c of e.contentChanges) {
@@ -215,6 +216,27 @@ export class CodingManager implements vscode.Disposable {
     }
     this.undo.textEdited(doc);
     this.changed.fire({ doc, reason: 'edit', redraw });
+  }
+
+  /**
+   * When VS Code reloads an unmodified document whose file changed on disk (git checkout, stash,
+   * another program), it reports the new text as an edit, which would take every segment in the
+   * replaced lines for deleted. Once the change is known to be such a reload (the document still
+   * unmodified and equal to the file), the coding as it was before the change (`before`) is found
+   * again in the new text by quotes and context, as opening does.
+   */
+  private async checkReloadFromDisk(doc: CodedDocument, before: Segment[]): Promise<void> {
+    const document = doc.document;
+    const version = document.version;
+    const f = this.folderOf(document.uri);
+    const onDisk = await f?.store.readBytes(doc.path).catch(() => undefined);
+    if (!onDisk || document.isClosed || document.isDirty || document.version !== version || this.docs.get(document.uri.toString()) !== doc) return;
+    const text = new TextDecoder('utf-8').decode(onDisk);
+    if ((text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) !== document.getText()) return; // typing, not a reload
+    doc.segments = before;
+    this.reportLoad(doc, doc.reanchor(), 'changed on disk');
+    this.undo.forget(doc);
+    this.changed.fire({ doc, reason: 'load' });
   }
 
   /**
@@ -489,6 +511,15 @@ export class CodingManager implements vscode.Disposable {
     for (const f of this.folders.values()) f.codebook.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/**
+ * Whether a change may be VS Code reloading a document whose file changed on disk: no undo or
+ * redo, and the document reported unmodified. The first keystroke after a save is reported so too
+ * (the document becomes modified a moment later), so this only says when to compare with the file.
+ */
+function mayBeReloadFromDisk(e: vscode.TextDocumentChangeEvent): boolean {
+  return !e.document.isDirty && e.reason === undefined;
 }
 
 export type { Annotation };
