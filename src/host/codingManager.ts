@@ -11,6 +11,7 @@
  */
 import * as vscode from 'vscode';
 import { createAnnotation, timestamp } from '../core/annotations';
+import { holdsCoding, recoded, withCodes, withMemo, withoutCodes } from '../core/coding/operations';
 import { touchesBoundary } from '../core/anchoring/live';
 import type { Annotation } from '../core/model/annotation';
 import { documentPathFor, sidecarPathFor, SIDECAR_SUFFIX } from '../core/sidecar/iri';
@@ -54,7 +55,7 @@ export class CodingManager implements vscode.Disposable {
   private readonly wrote = new vscode.EventEmitter<{ folder: Folder; path: string; bytes: Uint8Array; sidecar: Sidecar }>();
   /** Fires after a sidecar was written by the editor, with its bytes and the coding written (so indexes need not read it again). */
   readonly onDidWriteSidecar = this.wrote.event;
-  readonly undo = new CodingUndo(this);
+  readonly undo = new CodingUndo((doc, ids, segments) => this.replaceSegments(doc, ids, segments), (d) => this.get(d));
   /** Sidecar writes under way (and started in all) per document, to tell our own writes read back late from outside changes. */
   private readonly writing = new WeakMap<CodedDocument, { active: number; started: number }>();
 
@@ -395,11 +396,10 @@ export class CodingManager implements vscode.Disposable {
       if (end <= start) continue;
       const same = doc.anchored().find((s) => s.start === start && s.end === end);
       if (same) {
-        const missing = codes.filter((c) => !same.ann.codes.includes(c));
-        if (missing.length === 0) continue;
+        const coded = withCodes(same.ann, codes);
+        if (!coded) continue;
         before.push(copySegment(same));
-        same.ann.codes.push(...missing);
-        same.ann.modified = timestamp();
+        same.ann = coded;
         after.push(copySegment(same));
       } else {
         const ann = createAnnotation(mapper.text, { start: mapper.toCodePoint(start), end: mapper.toCodePoint(end), codes, creator, memo });
@@ -414,19 +414,21 @@ export class CodingManager implements vscode.Disposable {
     return after.map((s) => doc.byId(s.ann.id)!);
   }
 
-  /** Removes codes from a segment (all when `codes` is omitted); a segment left with no code is removed. */
+  /**
+   * Removes codes from a segment (all when `codes` is omitted). A segment left with neither a code
+   * nor a memo is removed; one with a memo keeps it (the core's rule, as for removing a code everywhere).
+   */
   async removeCodes(document: vscode.TextDocument, id: string, codes?: string[]): Promise<void> {
     const doc = await this.writable(document);
     const seg = doc.byId(id);
     if (!seg) throw new Error('That coded segment no longer exists.');
     const before = [copySegment(seg)];
-    const remaining = codes ? seg.ann.codes.filter((c) => !codes.includes(c)) : [];
-    if (remaining.length === 0) {
+    const rest = withoutCodes(seg.ann, codes);
+    if (!rest) {
       doc.segments.splice(doc.segments.indexOf(seg), 1);
       this.undo.record(doc, 'Remove segment', before, []);
     } else {
-      seg.ann.codes = remaining;
-      seg.ann.modified = timestamp();
+      seg.ann = rest;
       this.undo.record(doc, 'Remove code', before, [copySegment(seg)]);
     }
     await this.commit(doc);
@@ -438,8 +440,7 @@ export class CodingManager implements vscode.Disposable {
     const seg = doc.byId(id);
     if (!seg) throw new Error('That coded segment no longer exists.');
     const before = [copySegment(seg)];
-    seg.ann.codes = [...new Set(seg.ann.codes.map((c) => (c === from ? to : c)))];
-    seg.ann.modified = timestamp();
+    seg.ann = recoded(seg.ann, from, to);
     this.undo.record(doc, 'Recode', before, [copySegment(seg)]);
     await this.commit(doc);
   }
@@ -450,10 +451,15 @@ export class CodingManager implements vscode.Disposable {
     const seg = doc.byId(id);
     if (!seg) throw new Error('That coded segment no longer exists.');
     const before = [copySegment(seg)];
-    if (memo.trim() === '') delete seg.ann.memo;
-    else seg.ann.memo = memo;
-    seg.ann.modified = timestamp();
-    this.undo.record(doc, 'Edit memo', before, [copySegment(seg)]);
+    const memoed = withMemo(seg.ann, memo);
+    // A passage left with neither a code nor a memo is not kept: the same rule as removing its last code.
+    if (!holdsCoding(memoed) && !isWholeDocument(memoed)) {
+      doc.segments.splice(doc.segments.indexOf(seg), 1);
+      this.undo.record(doc, 'Remove segment', before, []);
+    } else {
+      seg.ann = memoed;
+      this.undo.record(doc, 'Edit memo', before, [copySegment(seg)]);
+    }
     await this.commit(doc);
   }
 
@@ -468,7 +474,7 @@ export class CodingManager implements vscode.Disposable {
     seg.end = end;
     seg.status = 'exact';
     seg.reason = undefined;
-    seg.ann.modified = timestamp();
+    seg.ann = { ...seg.ann, modified: timestamp() };
     this.undo.record(doc, 'Re-attach segment', before, [copySegment(seg)]);
     await this.commit(doc);
   }
@@ -483,8 +489,7 @@ export class CodingManager implements vscode.Disposable {
       doc.segments.splice(doc.segments.indexOf(existing), 1);
       this.undo.record(doc, 'Remove document memo', before, []);
     } else if (existing) {
-      existing.ann.memo = memo;
-      existing.ann.modified = timestamp();
+      existing.ann = withMemo(existing.ann, memo);
       this.undo.record(doc, 'Edit document memo', before, [copySegment(existing)]);
     } else {
       const seg: Segment = { ann: createDocumentMemo({ memo, creator: await coderName(document.uri) }), status: 'exact' };

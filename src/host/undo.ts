@@ -8,41 +8,38 @@
  * for undo move with the text like live ones.
  */
 import * as vscode from 'vscode';
+import { CodingHistory, type HistoryEntry } from '../core/coding/history';
 import type { CodedDocument, Segment } from './codedDocument';
-import type { CodingManager } from './codingManager';
 
-interface Entry {
-  label: string;
-  before: Segment[];
-  after: Segment[];
-}
+type Entry = HistoryEntry<Segment>;
 
-interface History {
-  undo: Entry[];
-  redo: Entry[];
-  /** True while the last thing done in the document was a coding action (not typing). */
-  codingLast: boolean;
-}
+/** Puts the segments an entry concerns back as one side of it (and writes the sidecar). */
+export type ApplySegments = (doc: CodedDocument, ids: Set<string>, segments: Segment[]) => Promise<void>;
 
-const LIMIT = 100;
+/** What the editor needs of the coding: the coded document of an editor. */
+export type CodedDocumentOf = (document: vscode.TextDocument) => CodedDocument | undefined;
 
 export class CodingUndo implements vscode.Disposable {
-  private readonly histories = new Map<CodedDocument, History>();
+  private readonly histories = new Map<CodedDocument, CodingHistory<Segment>>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly manager: CodingManager) {
+  constructor(
+    private readonly apply: ApplySegments,
+    private readonly codedDocumentOf: CodedDocumentOf,
+  ) {
     this.disposables.push(vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()));
   }
 
-  private history(doc: CodedDocument): History {
+  private history(doc: CodedDocument): CodingHistory<Segment> {
     let h = this.histories.get(doc);
     if (!h) {
-      h = { undo: [], redo: [], codingLast: false };
+      h = new CodingHistory<Segment>();
       this.histories.set(doc, h);
     }
     return h;
   }
 
+  // Segments kept for undo move with the text like live ones.
   private follow(doc: CodedDocument, e: Entry): void {
     doc.followers.add(e.before);
     doc.followers.add(e.after);
@@ -53,14 +50,9 @@ export class CodingUndo implements vscode.Disposable {
   }
 
   record(doc: CodedDocument, label: string, before: Segment[], after: Segment[]): void {
-    const h = this.history(doc);
     const e = { label, before, after };
-    h.undo.push(e);
     this.follow(doc, e);
-    while (h.undo.length > LIMIT) this.unfollow(doc, h.undo.shift()!);
-    for (const r of h.redo) this.unfollow(doc, r);
-    h.redo = [];
-    h.codingLast = true;
+    for (const dropped of this.history(doc).record(e)) this.unfollow(doc, dropped);
     this.updateContext();
   }
 
@@ -75,40 +67,41 @@ export class CodingUndo implements vscode.Disposable {
   forget(doc: CodedDocument): void {
     const h = this.histories.get(doc);
     if (!h) return;
-    for (const e of [...h.undo, ...h.redo]) this.unfollow(doc, e);
+    for (const e of h.entries()) this.unfollow(doc, e);
     this.histories.delete(doc);
     this.updateContext();
   }
 
   /** Undoes the document's last coding action; returns its label, or undefined when there is none. */
   async undo(doc: CodedDocument): Promise<string | undefined> {
-    const h = this.history(doc);
-    const e = h.undo.pop();
-    if (!e) return undefined;
-    await this.manager.replaceSegments(doc, ids(e), e.before);
-    h.redo.push(e);
-    h.codingLast = true;
-    this.updateContext();
-    return e.label;
+    return this.step(doc, 'undo');
   }
 
   async redo(doc: CodedDocument): Promise<string | undefined> {
+    return this.step(doc, 'redo');
+  }
+
+  private async step(doc: CodedDocument, which: 'undo' | 'redo'): Promise<string | undefined> {
     const h = this.history(doc);
-    const e = h.redo.pop();
+    const e = which === 'undo' ? h.undo() : h.redo();
     if (!e) return undefined;
-    await this.manager.replaceSegments(doc, ids(e), e.after);
-    h.undo.push(e);
-    h.codingLast = true;
-    this.updateContext();
+    try {
+      await this.apply(doc, ids(e), which === 'undo' ? e.before : e.after);
+    } catch (err) {
+      h.restore(e, which);
+      throw err;
+    } finally {
+      this.updateContext();
+    }
     return e.label;
   }
 
   private updateContext(): void {
     const editor = vscode.window.activeTextEditor;
-    const doc = editor ? this.manager.get(editor.document) : undefined;
+    const doc = editor ? this.codedDocumentOf(editor.document) : undefined;
     const h = doc ? this.histories.get(doc) : undefined;
-    void vscode.commands.executeCommand('setContext', 'qda.codingUndoAvailable', !!h && h.codingLast && h.undo.length > 0);
-    void vscode.commands.executeCommand('setContext', 'qda.codingRedoAvailable', !!h && h.codingLast && h.redo.length > 0);
+    void vscode.commands.executeCommand('setContext', 'qda.codingUndoAvailable', !!h && h.codingLast && h.canUndo);
+    void vscode.commands.executeCommand('setContext', 'qda.codingRedoAvailable', !!h && h.codingLast && h.canRedo);
   }
 
   dispose(): void {

@@ -511,8 +511,16 @@ describe('Coding in the editor', () => {
         );
       }, 'the memo in the sidecar');
 
-      // Removing the last code removes the segment.
+      // Removing the last code keeps the segment for its memo (as removing a code everywhere does).
       await vscode.commands.executeCommand('qda.removeCode', { uri, id, codes: ['brokering-relations'] });
+      assert.deepEqual((await state(editor.document)).segments.map((x) => ({ id: x.id, codes: x.codes, memo: x.memo })), [{ id, codes: [], memo }]);
+      await eventually(async () => {
+        const it = await item();
+        assert.deepEqual(codesOf(it), []);
+        assert.deepEqual((it.body ?? []).map((b) => b.type), ['TextualBody']);
+      }, 'the sidecar keeping the memo');
+      // With its memo cleared too, nothing is left of the segment and it goes.
+      await vscode.commands.executeCommand('qda.addMemo', { uri, id, memo: '' });
       assert.deepEqual((await state(editor.document)).segments, []);
       await eventually(async () => assert.deepEqual((await readSidecar(path)).items, []), 'the sidecar without the segment');
     });

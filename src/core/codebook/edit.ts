@@ -12,7 +12,6 @@
  *   annotations concerned change. The result holds each changed file's text before and after,
  *   for `undoFileChanges`.
  */
-import { timestamp } from '../annotations';
 import type { Annotation } from '../model/annotation';
 import type { Code, Codebook } from '../model/codebook';
 import { isSidecarPath } from '../project';
@@ -20,6 +19,7 @@ import { parseSidecar, serializeSidecar, type Sidecar } from '../sidecar/format'
 import { codeIri, documentPathFor } from '../sidecar/iri';
 import { walk, type FileStore } from '../store';
 import { checkCodebook, slugify } from './codebook';
+import { recoded, withoutCodes } from '../coding/operations';
 
 /** A refused edit; `files` lists the files concerned, if any. Nothing was changed. */
 export class CodebookEditError extends Error {
@@ -457,15 +457,7 @@ async function applyEverywhere(store: FileStore, code: string, what: string, tra
 /** Every annotation coded `from` is coded `to` instead (in the same place; never twice). */
 export async function recodeEverywhere(store: FileStore, from: string, to: string, options: EditOptions = {}): Promise<WorkspaceEditResult> {
   if (from === to) throw new CodebookEditError('A code cannot be recoded as itself.');
-  const modified = timestamp(options.now);
-  return applyEverywhere(store, from, `Recoding "${from}" as "${to}"`, (a) => {
-    const codes: string[] = [];
-    for (const c of a.codes) {
-      const r = c === from ? to : c;
-      if (!codes.includes(r)) codes.push(r);
-    }
-    return { ...a, codes, modified };
-  });
+  return applyEverywhere(store, from, `Recoding "${from}" as "${to}"`, (a) => recoded(a, from, to, options.now));
 }
 
 /**
@@ -483,19 +475,14 @@ export async function mergeCodes(store: FileStore, codebook: Codebook, from: str
  * a memo: then it is kept as a memo. The codebook is not changed (see deleteCode).
  */
 export async function removeCodeEverywhere(store: FileStore, code: string, options: EditOptions = {}): Promise<RemoveResult> {
-  const modified = timestamp(options.now);
   let removedAnnotations = 0;
   let keptAsMemos = 0;
+  const now = options.now;
   const result = await applyEverywhere(store, code, `Removing "${code}" from every segment`, (a) => {
-    const codes = a.codes.filter((c) => c !== code);
-    if (codes.length === 0) {
-      if (a.memo === undefined || a.memo === '') {
-        removedAnnotations++;
-        return undefined;
-      }
-      keptAsMemos++;
-    }
-    return { ...a, codes, modified };
+    const rest = withoutCodes(a, [code], now);
+    if (!rest) removedAnnotations++;
+    else if (rest.codes.length === 0) keptAsMemos++;
+    return rest;
   });
   return { ...result, removedAnnotations, keptAsMemos };
 }
