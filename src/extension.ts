@@ -1,7 +1,7 @@
 /** Activation: wires the features together; every registration goes into context.subscriptions. */
 import * as vscode from 'vscode';
 import { addMemo } from './host/commands/addMemo';
-import { codeSelection } from './host/commands/codeSelection';
+import { codeSelection, testPicker } from './host/commands/codeSelection';
 import { createCodebook } from './host/commands/createCodebook';
 import { gotoSegment } from './host/commands/navigate';
 import { reattachSegment } from './host/commands/reattach';
@@ -27,17 +27,29 @@ import { PanelState } from './host/views/selection';
 import { SegmentsView } from './host/views/segmentsView';
 import { StagesView } from './host/views/stagesView';
 import { StageOutline } from './host/outline';
+import { SegmentContext } from './host/segmentContext';
 import { StructureService } from './host/structureService';
 import { stageReport } from './host/commands/stageReport';
 import { exportSegments } from './host/commands/exportSegments';
 
-export function activate(context: vscode.ExtensionContext): void {
+/**
+ * What activation returns: hooks for the integration tests to drive parts of the UI the VS Code
+ * API gives no handle on (as VS Code's own Markdown extension returns its test API).
+ */
+export interface TestApi {
+  /** Drives the open code picker and says what it shows. */
+  picker: typeof testPicker;
+}
+
+export function activate(context: vscode.ExtensionContext): TestApi {
   const diagnostics = vscode.languages.createDiagnosticCollection('qda');
   const manager = new CodingManager(diagnostics);
   const panel = new PanelState(context.workspaceState);
   const decorations = new Decorations(manager, () => panel.hidden(), panel.onDidChange);
   const problems = new CodingProblems(manager);
   const recent = new RecentCodes(context.workspaceState);
+  const segmentContext = new SegmentContext(manager);
+  context.subscriptions.push(segmentContext);
   const indexes = new IndexService(manager);
   const icons = new CodeIcons(vscode.Uri.joinPath(context.globalStorageUri, 'code-icons'));
   const codebookView = new CodebookView(manager, indexes, panel, icons, context.workspaceState);
@@ -102,7 +114,7 @@ export function activate(context: vscode.ExtensionContext): void {
       highlightRanges: drawn?.highlightRanges ?? 0,
     };
   });
-  command('qda.test.state', (args?: { uri?: string }) => testState(manager, decorations, args));
+  command('qda.test.state', async (args?: { uri?: string }) => ({ ...(await testState(manager, decorations, args)), segmentAtCursor: segmentContext.value }));
   command('qda.test.views', () => viewsState(manager, indexes, panel, codebookView, segmentsView, memosView, stagesView));
 
   context.subscriptions.push(vscode.languages.registerHoverProvider({ language: 'markdown' }, new CodingHoverProvider(manager)));
@@ -110,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Documents already open when the extension starts.
   for (const d of vscode.workspace.textDocuments) void manager.ensure(d);
   decorations.refreshVisible();
+  return { picker: testPicker };
 }
 
 export function deactivate(): void {

@@ -376,7 +376,8 @@ export class CodingManager implements vscode.Disposable {
 
   // ---- coding actions -------------------------------------------------------------------------
 
-  private async writable(document: vscode.TextDocument): Promise<CodedDocument> {
+  /** The document's coding if it may be coded now; otherwise throws with the reason, in plain words. */
+  async writable(document: vscode.TextDocument): Promise<CodedDocument> {
     const doc = await this.ensure(document);
     if (!doc) {
       throw new Error(CodingManager.isCodable(document) ? 'Open the folder that contains this document to code it: its coding is kept next to it in the workspace.' : 'Only Markdown documents can be coded.');

@@ -4,7 +4,8 @@
  * once, and "New code…" inline. `{ codes: string[] }` as an argument skips the picker.
  */
 import * as vscode from 'vscode';
-import { slugify, type CodebookIndex } from '../../core/codebook/codebook';
+import type { CodebookIndex } from '../../core/codebook/codebook';
+import { addCode } from '../../core/codebook/edit';
 import type { Code } from '../../core/model/codebook';
 import type { CodingManager, Folder } from '../codingManager';
 import type { RecentCodes } from '../recentCodes';
@@ -52,6 +53,8 @@ export async function codeSelection(manager: CodingManager, recent: RecentCodes,
     const folder = manager.folderOf(editor.document.uri);
     if (!folder) throw new Error('Open the folder that contains this document to code it: its coding is kept next to it in the workspace.');
     if (!(await ensureCodebook(folder))) return undefined;
+    // Refused before any code is picked when the document's coding is paused (its file cannot be read safely).
+    await manager.writable(editor.document);
     let codes = args?.codes;
     if (codes) {
       const unknown = codes.filter((c) => !folder.codebook.index?.has(c));
@@ -101,9 +104,17 @@ async function pickCodes(folder: Folder, recent: RecentCodes): Promise<string[] 
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
   qp.items = [...items, createItem];
-  qp.onDidChangeValue((v) => {
+  const onSearch = (v: string) => {
     createItem.label = v.trim() ? `$(add) New code “${v.trim()}”` : '$(add) New code…';
+    // Setting the items clears the ticks: keep the codes already ticked while the user searches on.
+    const ticked = qp.selectedItems;
     qp.items = [...items, createItem];
+    qp.selectedItems = ticked;
+  };
+  qp.onDidChangeValue(onSearch);
+  activePicker = { qp, onSearch };
+  qp.onDidHide(() => {
+    if (activePicker?.qp === qp) activePicker = undefined;
   });
   const picked = await new Promise<CodeItem[] | undefined>((resolve) => {
     qp.onDidAccept(() => {
@@ -126,27 +137,74 @@ async function pickCodes(folder: Folder, recent: RecentCodes): Promise<string[] 
   return [...new Set(codes)];
 }
 
-/** Asks for a new code's name (and optionally its stage) and adds it to the codebook. */
+/** The code picker while it is open (for the integration tests, which drive it as a user would). */
+let activePicker: { qp: vscode.QuickPick<CodeItem>; onSearch: (value: string) => void } | undefined;
+
+export interface PickerTestArgs {
+  /** Type this search text. */
+  value?: string;
+  /** Tick the items with these code ids (and "new" for the New code item), keeping the ticks there are. */
+  tick?: string[];
+  /** Press Enter. */
+  accept?: boolean;
+}
+
+/** `qda.test.picker`: drives the open code picker and says what it shows (undefined when closed). */
+export async function testPicker(args: PickerTestArgs = {}) {
+  if (!activePicker) return undefined;
+  const { qp, onSearch } = activePicker;
+  if (args.value !== undefined) {
+    // Text set by the extension does not reach onDidChangeValue: pass it on as typing does.
+    qp.value = args.value;
+    onSearch(args.value);
+  }
+  // What the picker shows comes back from the window a moment later.
+  await new Promise((r) => setTimeout(r, 300));
+  if (args.tick) {
+    qp.selectedItems = [...qp.selectedItems, ...qp.items.filter((i) => (i.code && args.tick!.includes(i.code)) || (i.create && args.tick!.includes('new')))];
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const shown = { value: qp.value, ticked: qp.selectedItems.map((i) => i.code ?? 'new'), newItem: qp.items.find((i) => i.create)?.label };
+  if (args.accept) await vscode.commands.executeCommand('quickInput.accept');
+  return shown;
+}
+
+interface PlaceItem extends vscode.QuickPickItem {
+  stage?: string;
+  parent?: string;
+}
+
+/**
+ * Asks where a new code goes (top level, in a stage, or under a code), then its name, and adds it
+ * with the codebook's own rules (the same as "New code" in the Codebook view: no two codes of one
+ * name under the same parent, a sub-code placed after its parent's family).
+ */
 export async function newCode(folder: Folder, suggested = ''): Promise<string | undefined> {
   const index = folder.codebook.index!;
-  const name = await vscode.window.showInputBox({
-    title: 'New code',
-    prompt: 'Name of the new code',
-    value: suggested,
-    validateInput: (v) => (v.trim() === '' ? 'Give the code a name.' : [...index.codes.values()].some((c) => c.name.toLowerCase() === v.trim().toLowerCase()) ? 'A code with this name exists already.' : undefined),
-  });
-  if (!name) return undefined;
-  let stage: string | undefined;
-  if (index.codebook.stages.length > 0) {
-    const pick = await vscode.window.showQuickPick(
-      [{ label: 'No stage', id: undefined as string | undefined }, ...index.codebook.stages.map((s) => ({ label: s.name, description: s.description, id: s.id as string | undefined }))],
-      { title: `Stage of “${name.trim()}”`, placeHolder: 'Which stage does this code belong to? (Escape for none)' },
-    );
-    stage = pick?.id;
+  const cb = index.codebook;
+  const title = suggested.trim() ? `New code “${suggested.trim()}”` : 'New code';
+  let place: PlaceItem | undefined = { label: '' };
+  if (cb.stages.length > 0 || cb.codes.length > 0) {
+    const items: PlaceItem[] = [{ label: '$(list-flat) Top level, no stage' }];
+    if (cb.stages.length > 0) items.push({ label: 'Stages', kind: vscode.QuickPickItemKind.Separator });
+    for (const st of cb.stages) items.push({ label: `$(layers) ${st.name}`, description: 'top level of this stage', stage: st.id });
+    if (cb.codes.length > 0) items.push({ label: 'Under a code', kind: vscode.QuickPickItemKind.Separator });
+    for (const c of cb.codes) items.push({ label: `${'\u2003'.repeat(depth(index, c))}$(tag) ${c.name}`, description: [index.stageOf(c.id)?.name, 'as a sub-code'].filter(Boolean).join(' · '), parent: c.id });
+    place = await vscode.window.showQuickPick(items, { title, placeHolder: 'Where does the new code go? (a sub-code takes its parent’s stage)', matchOnDescription: true });
+    if (!place) return undefined;
   }
-  const id = slugify(name, new Set(index.codes.keys()));
-  const code: Code = { id, name: name.trim() };
-  if (stage) code.stage = stage;
-  await folder.codebook.write({ ...index.codebook, codes: [...index.codebook.codes, code] });
+  const spec = (name: string) => ({ name, ...(place?.parent ? { parent: place.parent } : {}), ...(place?.stage ? { stage: place.stage } : {}) });
+  const check = (name: string): string | undefined => {
+    try {
+      addCode(folder.codebook.index!.codebook, spec(name));
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const name = await vscode.window.showInputBox({ title, prompt: 'Name of the new code', value: suggested.trim(), validateInput: check });
+  if (name === undefined) return undefined;
+  const { codebook, id } = addCode(folder.codebook.index!.codebook, spec(name));
+  await folder.codebook.write(codebook);
   return id;
 }
