@@ -2,16 +2,6 @@
 import * as vscode from 'vscode';
 import { report } from './common';
 
-async function copyTree(from: vscode.Uri, to: vscode.Uri): Promise<void> {
-  await vscode.workspace.fs.createDirectory(to);
-  for (const [name, type] of await vscode.workspace.fs.readDirectory(from)) {
-    const src = vscode.Uri.joinPath(from, name);
-    const dst = vscode.Uri.joinPath(to, name);
-    if (type & vscode.FileType.Directory) await copyTree(src, dst);
-    else await vscode.workspace.fs.copy(src, dst, { overwrite: false });
-  }
-}
-
 export async function openSample(extensionUri: vscode.Uri): Promise<void> {
   await report(async () => {
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Put the sample here', title: 'Where should the sample project be copied?' });
@@ -23,7 +13,7 @@ export async function openSample(extensionUri: vscode.Uri): Promise<void> {
     } catch (e) {
       if (!(e instanceof vscode.FileSystemError)) throw e;
     }
-    await copyTree(vscode.Uri.joinPath(extensionUri, 'sample'), target);
+    await vscode.workspace.fs.copy(vscode.Uri.joinPath(extensionUri, 'sample'), target, { overwrite: false });
     await vscode.commands.executeCommand('vscode.openFolder', target);
   });
 }
