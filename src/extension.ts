@@ -27,6 +27,7 @@ import { PanelState } from './host/views/selection';
 import { SegmentsView } from './host/views/segmentsView';
 import { StagesView } from './host/views/stagesView';
 import { StageOutline } from './host/outline';
+import type { CommandId } from './host/commandIds';
 import { SegmentContext } from './host/segmentContext';
 import { StructureService } from './host/structureService';
 import { stageReport } from './host/commands/stageReport';
@@ -63,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): TestApi {
   context.subscriptions.push(outline.register());
   context.subscriptions.push(diagnostics, manager, decorations, problems, panel, indexes, codebookView, segmentsView, memosView);
 
-  const command = (id: string, run: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
+  const command = (id: CommandId, run: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
   command('qda.codeSelection', (args?: Parameters<typeof codeSelection>[2]) => codeSelection(manager, recent, args));
   command('qda.removeCode', (args?: Parameters<typeof removeCode>[1]) => removeCode(manager, args));
   command('qda.recode', (args?: Parameters<typeof recode>[1]) => recode(manager, args));

@@ -1,0 +1,32 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { COMMAND_IDS } from '../../src/host/commandIds';
+
+const root = path.resolve(__dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  contributes: { commands: { command: string }[]; menus: Record<string, { command: string }[]>; keybindings: { command: string }[] };
+};
+
+describe('Command ids', () => {
+  it('package.json contributes exactly the commands the extension registers', () => {
+    assert.deepEqual(pkg.contributes.commands.map((c) => c.command).sort(), [...COMMAND_IDS].sort());
+  });
+
+  it('every menu item and keybinding names a registered command', () => {
+    const ids = new Set<string>(COMMAND_IDS);
+    const used = [...Object.values(pkg.contributes.menus).flat(), ...pkg.contributes.keybindings].map((m) => m.command);
+    assert.deepEqual(used.filter((c) => !ids.has(c)), []);
+  });
+
+  it('src/extension.ts registers every command, each once', () => {
+    const source = readFileSync(path.join(root, 'src', 'extension.ts'), 'utf8');
+    const registered = [...source.matchAll(/\bcommand\('([^']+)'/g)].map((m) => m[1]);
+    assert.deepEqual([...registered].sort(), [...COMMAND_IDS].sort());
+  });
+
+  it('test-only commands are hidden from the palette', () => {
+    const hidden = new Set(pkg.contributes.menus.commandPalette.filter((m) => (m as { when?: string }).when === 'false').map((m) => m.command));
+    assert.deepEqual(COMMAND_IDS.filter((id) => id.startsWith('qda.test.') && !hidden.has(id)), []);
+  });
+});
