@@ -80,6 +80,11 @@ export class CodebookHistory<S extends FileStore = FileStore> {
     return this.redoStack[this.redoStack.length - 1];
   }
 
+  /** The labels of what can be undone and redone, newest first, and the changes that can be undone. */
+  labels(): { undo: string[]; redo: string[]; entries: readonly HistoryEntry<S>[] } {
+    return { undo: this.undoStack.map((e) => e.label).reverse(), redo: this.redoStack.map((e) => e.label).reverse(), entries: [...this.undoStack] };
+  }
+
   /**
    * Records a change already made. Files whose text did not change are left out; a change that
    * changed nothing is not recorded (and returns undefined). What could be redone is dropped.
