@@ -640,7 +640,7 @@ describe('The Qualitative coding side panel', () => {
     const status = (await history()).status;
     assert.ok(status, 'no Undo in the status bar after the merge');
     assert.equal(status.command, 'qda.codebook.undo');
-    assert.match(status.text, /^\$\(discard\) Undo Merge /);
+    assert.match(status.text, /^\$\(discard\) Undo merge “/);
 
     // Undo, level by level: codebook.json (and, for the merge, every sidecar) exactly as before.
     for (let i = texts.length - 2; i >= 0; i--) {

@@ -347,7 +347,8 @@ export class CodebookEditing implements vscode.Disposable {
       this.hideStatus();
       return;
     }
-    this.status.text = `$(discard) Undo ${label.length > 40 ? label.slice(0, 39) + '…' : label}`;
+    const short = label.length > 40 ? label.slice(0, 39) + '…' : label;
+    this.status.text = `$(discard) Undo ${short.charAt(0).toLowerCase()}${short.slice(1)}`;
     this.status.tooltip = `Undo: ${label}. Also Ctrl+Z in the Codebook view, or "QDA: Undo Last Codebook Change".`;
     this.status.show();
     this.statusShown = true;
