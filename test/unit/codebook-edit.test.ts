@@ -472,6 +472,28 @@ describe('the history of codebook changes (undo and redo, several levels, across
     assert.equal(h2.undoLabel, 'Merge');
   });
 
+  it('gives back exact bytes when given them: a byte-order mark written by another editor comes back', async () => {
+    const text = serializeCodebook(codebook());
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]);
+    const store = new MemoryStore();
+    const files = new Map<string, Uint8Array>([[CB, withBom]]);
+    const bytesStore = Object.assign(Object.create(store) as MemoryStore, {
+      readBytes: async (path: string) => files.get(path),
+      writeAtomic: async (path: string, data: string | Uint8Array) => void files.set(path, typeof data === 'string' ? new TextEncoder().encode(data) : data),
+    });
+    const history = new CodebookHistory();
+    const after = serializeCodebook(renameCode(codebook(), 'work', 'Labour'));
+    await bytesStore.writeAtomic(CB, after);
+    history.record('Rename', bytesStore, [{ path: CB, before: withBom, after }]);
+    assert.equal((await history.undo()).done, true);
+    assert.deepEqual(files.get(CB), withBom);
+    assert.equal((await history.redo()).done, true);
+    assert.equal(new TextDecoder().decode(files.get(CB)), after);
+    // Only the BOM differs: that is a change, seen as one.
+    files.set(CB, new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(after)]));
+    assert.deepEqual((await history.undo()).changedSince, [CB]);
+  });
+
   it('undo and redo in any order always give back the states the edits made (property)', async () => {
     await fc.assert(
       fc.asyncProperty(

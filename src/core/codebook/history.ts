@@ -12,11 +12,14 @@
  */
 import type { FileStore } from '../store';
 
-/** One file changed: its text before the change and the text the change wrote. */
+/** A file's content: text (written as UTF-8) or the exact bytes. */
+export type FileContent = string | Uint8Array;
+
+/** One file changed: its content before the change and what the change wrote. */
 export interface FileVersions {
   path: string;
-  before: string;
-  after: string;
+  before: FileContent;
+  after: FileContent;
 }
 
 export interface HistoryEntry<S extends FileStore = FileStore> {
@@ -46,6 +49,15 @@ export interface HistoryOptions {
 }
 
 const size = (e: HistoryEntry<FileStore>): number => e.files.reduce((n, f) => n + f.before.length + f.after.length, 0);
+const encoder = new TextEncoder();
+const bytesOf = (c: FileContent): Uint8Array => (typeof c === 'string' ? encoder.encode(c) : c);
+function same(a: FileContent | Uint8Array | undefined, b: FileContent): boolean {
+  if (a === undefined) return false;
+  if (typeof a === 'string' && typeof b === 'string') return a === b;
+  const x = bytesOf(a);
+  const y = bytesOf(b);
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
 const listOf = (paths: string[]): string => (paths.length === 1 ? paths[0] : `${paths.slice(0, -1).join(', ')} and ${paths[paths.length - 1]}`);
 
 export class CodebookHistory<S extends FileStore = FileStore> {
@@ -90,7 +102,7 @@ export class CodebookHistory<S extends FileStore = FileStore> {
    * changed nothing is not recorded (and returns undefined). What could be redone is dropped.
    */
   record(label: string, store: S, files: readonly FileVersions[]): HistoryEntry<S> | undefined {
-    const changed = files.filter((f) => f.before !== f.after).map((f) => ({ ...f }));
+    const changed = files.filter((f) => !same(f.before, f.after)).map((f) => ({ ...f }));
     if (changed.length === 0) return undefined;
     const entry: HistoryEntry<S> = { label, store, files: changed };
     this.undoStack.push(entry);
@@ -133,7 +145,7 @@ export class CodebookHistory<S extends FileStore = FileStore> {
     const done = kind === 'undo' ? 'undone' : 'redone';
 
     const changedSince: string[] = [];
-    for (const f of entry.files) if ((await entry.store.readText(f.path)) !== expected(f)) changedSince.push(f.path);
+    for (const f of entry.files) if (!same(await entry.store.readBytes(f.path), expected(f))) changedSince.push(f.path);
     if (changedSince.length > 0) {
       const one = changedSince.length === 1;
       return {

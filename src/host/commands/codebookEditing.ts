@@ -324,7 +324,8 @@ export class CodebookEditing implements vscode.Disposable {
    */
   private async commit(folder: Folder, label: string, after: Codebook, files: FileChange[], notify = false): Promise<boolean> {
     const path = folder.codebook.path;
-    const before = await folder.store.readText(path);
+    // The exact bytes, so that an undo gives back the file as it was (a byte-order mark included).
+    const before = await folder.store.readBytes(path);
     await folder.codebook.write(after);
     for (const f of files) await this.manager.reloadFromDisk(folder, f.path);
     const entry = this.history.record(label, folder.store, [...(before === undefined ? [] : [{ path, before, after: serializeCodebook(after) }]), ...files]);

@@ -97,6 +97,7 @@ export class MemosView implements vscode.WebviewViewProvider, vscode.Disposable 
     this.view = view;
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [media] };
+    view.description = this.description;
     const n = nonce();
     const script = view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'memos.js'));
     const style = view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'memos.css'));
@@ -149,7 +150,8 @@ export class MemosView implements vscode.WebviewViewProvider, vscode.Disposable 
     if (n === 0) this.filterNote = undefined;
     else if (this.showAll) this.filterNote = { line: `Showing all memos, not only those of the ${n === 1 ? 'code' : `${n} codes`} selected in the Codebook.`, action: n === 1 ? 'Show only its memos' : 'Show only theirs', command: 'followSelection' };
     else {
-      const names = codes.slice(0, 3).map(name).join(', ') + (n > 3 ? ` and ${n - 3} more` : '');
+      const named = (c: string) => (index?.codes.has(c) ? name(c) : `${c} (no longer in the codebook)`);
+      const names = codes.slice(0, 3).map(named).join(', ') + (n > 3 ? ` and ${n - 3} more` : '');
       this.filterNote = { line: `Showing memos of ${some}: ${names}`, action: 'Show all', command: 'showAll' };
     }
     const selected = new Set(this.showAll ? [] : codes);
