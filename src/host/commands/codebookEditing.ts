@@ -386,7 +386,6 @@ export class CodebookEditing implements vscode.Disposable {
     return (await report(async () => {
       const top = kind === 'undo' ? this.history.peekUndo() : this.history.peekRedo();
       if (!top) {
-        vscode.window.setStatusBarMessage(`There is no codebook change to ${kind}.`, 4000);
         void vscode.window.showInformationMessage(`There is no codebook change to ${kind}.`);
         return false;
       }
