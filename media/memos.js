@@ -5,6 +5,13 @@
   const search = document.getElementById('search');
   const list = document.getElementById('list');
   const summary = document.getElementById('summary');
+  const filter = document.getElementById('filter');
+  const filterText = document.getElementById('filter-text');
+  const filterAction = document.getElementById('filter-action');
+  let filterCommand;
+  filterAction.addEventListener('click', () => {
+    if (filterCommand === 'showAll' || filterCommand === 'followSelection') vscode.postMessage({ type: filterCommand });
+  });
   const state = vscode.getState() || { query: '' };
   search.value = state.query;
   let timer;
@@ -48,8 +55,19 @@
       });
       list.appendChild(li);
     });
+    const note = msg.filter;
+    if (note && typeof note.line === 'string' && typeof note.action === 'string') {
+      filterText.textContent = note.line;
+      filterAction.textContent = note.action;
+      filterCommand = note.command;
+      filter.hidden = false;
+    } else {
+      filterCommand = undefined;
+      filter.hidden = true;
+    }
     const n = msg.items.length;
-    summary.textContent = n === 0 ? (msg.query ? 'No memo matches.' : 'No memos yet. Add one from the hover on a coded segment or with "QDA: Add or Edit Segment Memo".') : `${n} memo${n === 1 ? '' : 's'}`;
+    const none = msg.query ? 'No memo matches.' : msg.filtered ? 'The selected codes have no memos, nor do their segments.' : 'No memos yet. Add one from the hover on a coded segment or with "QDA: Add or Edit Segment Memo".';
+    summary.textContent = n === 0 ? none : `${n} memo${n === 1 ? '' : 's'}`;
   });
   vscode.postMessage({ type: 'ready' });
 })();

@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): TestApi {
   const outline = new StageOutline(manager, structures);
   context.subscriptions.push(structures, stagesView);
   context.subscriptions.push(outline.register());
-  context.subscriptions.push(diagnostics, manager, decorations, problems, panel, indexes, codebookView, segmentsView, memosView);
+  context.subscriptions.push(diagnostics, manager, decorations, problems, panel, indexes, codebookView, segmentsView, memosView, editing);
 
   const command = (id: CommandId, run: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
   command('qda.codeSelection', (args?: Parameters<typeof codeSelection>[2]) => codeSelection(manager, recent, args));
@@ -91,6 +91,11 @@ export function activate(context: vscode.ExtensionContext): TestApi {
   command('qda.codebook.hideHighlight', (arg?: Parameters<CodebookEditing['toggleHighlight']>[0]) => editing.toggleHighlight(arg));
   command('qda.codebook.showHighlight', (arg?: Parameters<CodebookEditing['toggleHighlight']>[0]) => editing.toggleHighlight(arg));
   command('qda.codebook.undo', () => editing.undo());
+  command('qda.codebook.redo', () => editing.redo());
+  command('qda.codebook.move', (arg: Parameters<CodebookEditing['move']>[0]) => editing.move(arg));
+  command('qda.test.codebookHistory', () => editing.historyState());
+  command('qda.memos.showAll', () => memosView.showAllMemos());
+  command('qda.memos.followSelection', () => memosView.followSelection());
   command('qda.codebook.filter', (arg?: Parameters<CodebookEditing['filterByAttribute']>[0]) => editing.filterByAttribute(arg));
   command('qda.codebook.clearFilter', () => editing.filterByAttribute({ attributes: null }));
   command('qda.codebook.groupByStage', () => codebookView.setByStage(true));

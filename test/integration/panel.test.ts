@@ -74,6 +74,7 @@ interface ViewsState {
   segments: TreeNode[];
   segmentsMessage?: string;
   memos: MemoItem[];
+  memosFilter: { line?: string; action?: string; description?: string };
 }
 interface CodingState {
   segments: { id: string; codes: string[]; memo?: string; text?: string; quote: string }[];
@@ -84,6 +85,17 @@ async function views(): Promise<ViewsState> {
   const v = await vscode.commands.executeCommand<ViewsState | undefined>('qda.test.views');
   assert.ok(v, 'qda.test.views returned nothing');
   return v;
+}
+
+interface HistoryState {
+  undo: string[];
+  redo: string[];
+  status?: { text: string; tooltip?: string; command?: string };
+}
+async function history(): Promise<HistoryState> {
+  const h = await vscode.commands.executeCommand<HistoryState | undefined>('qda.test.codebookHistory');
+  assert.ok(h, 'qda.test.codebookHistory returned nothing');
+  return h;
 }
 
 async function state(document: vscode.TextDocument): Promise<CodingState> {
@@ -593,8 +605,72 @@ describe('The Qualitative coding side panel', () => {
     assertSameBytes(await sidecarBytes(), sidecars, 'after undoing the merge');
     assert.equal(await readText(codebookUri()), codebookText, 'codebook.json after undoing the merge');
     await eventually(async () => assert.deepEqual((await views()).codebook, tree), 'the tree as before the merge');
-    // Nothing more to undo.
-    assert.equal(await vscode.commands.executeCommand<boolean>('qda.codebook.undo'), false);
+    // Only the merge was undone: it can be redone, and what came before it is still to undo.
+    const h = await history();
+    assert.equal(h.redo[0], `Merge “${from}” into “${into}”`);
+    assert.ok(!h.undo.includes(`Merge “${from}” into “${into}”`), JSON.stringify(h.undo));
+  });
+
+  it('undoes every codebook change made from the panel, several levels deep and across files, redoes them, and refuses when a file changed since', async () => {
+    const sidecars = await sidecarBytes();
+    const texts = [await readText(codebookUri())];
+    const regulatory = await nameOf(REGULATORY);
+    const labels: string[] = [];
+    const step = async (label: string, run: () => Thenable<unknown>) => {
+      await run();
+      texts.push(await readText(codebookUri()));
+      labels.unshift(label);
+      assert.notEqual(texts[texts.length - 1], texts[texts.length - 2], `${label} changed codebook.json`);
+      assert.deepEqual((await history()).undo.slice(0, labels.length), labels, `the history after ${label}`);
+    };
+    let id = '';
+    await step('New code “Waiting lists”', async () => (id = (await vscode.commands.executeCommand<string>('qda.codebook.newCode', { folder: folderArg(), name: 'Waiting lists' }))!));
+    await step('Rename “Waiting lists” to “Waiting-list politics”', () => vscode.commands.executeCommand('qda.codebook.rename', { folder: folderArg(), code: id, name: 'Waiting-list politics' }));
+    await step('New sub-code “Lists as evidence” under “Waiting-list politics”', () => vscode.commands.executeCommand('qda.codebook.newSubCode', { folder: folderArg(), code: id, name: 'Lists as evidence' }));
+    await step('Change the colour of “Waiting-list politics”', () => vscode.commands.executeCommand('qda.codebook.recolour', { folder: folderArg(), code: id, colour: '#0d9488' }));
+    await step('Edit “Definition” of “Waiting-list politics”', () => vscode.commands.executeCommand('qda.codebook.editDefinition', { folder: folderArg(), code: id, field: 'definition', text: 'Waiting lists used as an argument.' }));
+    await step('Edit the memo of “Waiting-list politics”', () => vscode.commands.executeCommand('qda.codebook.editMemo', { folder: folderArg(), code: id, memo: 'See the manager.' }));
+    await step(`Move “Waiting-list politics” under “${regulatory}”`, () => vscode.commands.executeCommand('qda.codebook.move', { folder: folderArg(), codes: [id], to: { parent: REGULATORY } }));
+    const mergeLabel = `Merge “${await nameOf(DIVERGENT)}” into “${regulatory}”`;
+    await step(mergeLabel, () => vscode.commands.executeCommand('qda.codebook.merge', { folder: folderArg(), code: DIVERGENT, into: REGULATORY, confirm: true }));
+    const merged = await sidecarBytes();
+    assert.equal((await readCodebook()).codes.find((c) => c.id === id)?.parent, REGULATORY);
+
+    // The status bar offers to undo the last change, for a while.
+    const status = (await history()).status;
+    assert.ok(status, 'no Undo in the status bar after the merge');
+    assert.equal(status.command, 'qda.codebook.undo');
+    assert.match(status.text, /^\$\(discard\) Undo merge “/);
+
+    // Undo, level by level: codebook.json (and, for the merge, every sidecar) exactly as before.
+    for (let i = texts.length - 2; i >= 0; i--) {
+      assert.equal(await vscode.commands.executeCommand<boolean>('qda.codebook.undo'), true, `undo ${labels[texts.length - 2 - i]}`);
+      assert.equal(await readText(codebookUri()), texts[i], `codebook.json after undoing ${labels[texts.length - 2 - i]}`);
+      if (i === texts.length - 2) assertSameBytes(await sidecarBytes(), sidecars, 'after undoing the merge');
+    }
+    await eventually(async () => assert.equal(hasCodeItem((await views()).codebook, 'Waiting lists'), false), 'the new code gone from the tree');
+    assert.deepEqual((await history()).redo.slice(0, labels.length), [...labels].reverse());
+
+    // Redo, level by level, back to after the merge.
+    for (let i = 1; i < texts.length; i++) {
+      assert.equal(await vscode.commands.executeCommand<boolean>('qda.codebook.redo'), true, `redo ${labels[texts.length - 1 - i]}`);
+      assert.equal(await readText(codebookUri()), texts[i]);
+    }
+    assertSameBytes(await sidecarBytes(), merged, 'after redoing the merge');
+
+    // A sidecar edited since the merge: the undo is refused and nothing changes, until it is put back.
+    const nurse = fileUri(NURSE + '.annotations.json');
+    const nurseBytes = await readText(nurse);
+    await writeText(nurse, nurseBytes + '\n');
+    assert.equal(await vscode.commands.executeCommand<boolean>('qda.codebook.undo'), false, 'the undo overwrote a hand edit');
+    assert.equal(await readText(nurse), nurseBytes + '\n');
+    assert.equal(await readText(codebookUri()), texts[texts.length - 1]);
+    assert.equal((await history()).undo[0], mergeLabel, 'the merge can still be undone');
+    await writeText(nurse, nurseBytes);
+    for (let i = texts.length - 2; i >= 0; i--) assert.equal(await vscode.commands.executeCommand<boolean>('qda.codebook.undo'), true);
+    assert.equal(await readText(codebookUri()), texts[0]);
+    assertSameBytes(await sidecarBytes(), sidecars, 'after undoing everything');
+    await eventually(async () => assert.equal(countsOf(codeItem((await views()).codebook, await nameOf(DIVERGENT)).description), '4 · 3 docs'), 'the counts as before');
   });
 
   it('deletes a code in use by removing it from its segments: a segment left with no code and no memo goes', async () => {
@@ -764,6 +840,52 @@ describe('The Qualitative coding side panel', () => {
     await vscode.commands.executeCommand('qda.codebook.editMemo', { folder: folderArg(), code: EVIDENCE, memo: '' });
     assert.equal((await readCodebook()).codes.find((c) => c.id === EVIDENCE)!.memo, undefined);
     await eventually(async () => assert.ok(hasCodeItem((await views()).codebook, evidence)), 'the name restored');
+  });
+
+  it('says in the Memos view that it follows the Codebook selection, and “Show all” shows every memo without changing the selection', async () => {
+    const all = await eventually(async () => {
+      const v = await views();
+      assert.equal(v.memosFilter.line, undefined, 'a filter line with nothing selected');
+      assert.equal(v.memosFilter.description, undefined);
+      assert.ok(v.memos.some((m) => m.text === WAITING_TIMES_MEMO));
+      return v.memos;
+    }, 'every memo, no filter line');
+    const evidence = await nameOf(EVIDENCE);
+    const aligning = await nameOf(ALIGNING);
+
+    await vscode.commands.executeCommand('qda.codebook.selectCodes', { folder: folderArg(), codes: [EVIDENCE, ALIGNING] });
+    const filtered = await eventually(async () => {
+      const v = await views();
+      assert.equal(v.memosFilter.line, `Showing memos of 2 selected codes: ${evidence}, ${aligning}`);
+      return v;
+    }, 'the filter line');
+    assert.equal(filtered.memosFilter.action, 'Show all');
+    assert.equal(filtered.memosFilter.description, '2 selected codes');
+    assert.deepEqual(filtered.memos.filter((m) => m.kind === 'segment').map((m) => m.text).sort(), [ONE_PAGE_MEMO, WAITING_TIMES_MEMO].sort());
+
+    // "Show all": every memo again; the Codebook selection (and Coded segments) stay as they are.
+    await vscode.commands.executeCommand('qda.memos.showAll');
+    const shown = await views();
+    assert.deepEqual(shown.memos, all);
+    assert.deepEqual(shown.selectedCodes, [EVIDENCE, ALIGNING]);
+    assert.equal(shown.memosFilter.line, 'Showing all memos, not only those of the 2 codes selected in the Codebook.');
+    assert.equal(shown.memosFilter.action, 'Show only theirs');
+    assert.equal(shown.memosFilter.description, undefined);
+    await vscode.commands.executeCommand('qda.memos.followSelection');
+    assert.equal((await views()).memosFilter.line, `Showing memos of 2 selected codes: ${evidence}, ${aligning}`);
+
+    // A new selection is followed again.
+    await vscode.commands.executeCommand('qda.memos.showAll');
+    await vscode.commands.executeCommand('qda.codebook.selectCodes', { folder: folderArg(), codes: [EVIDENCE] });
+    const one = await views();
+    assert.equal(one.memosFilter.line, `Showing memos of 1 selected code: ${evidence}`);
+    assert.equal(one.memosFilter.description, '1 selected code');
+    assert.deepEqual(one.memos.filter((m) => m.kind === 'segment').map((m) => m.text), [WAITING_TIMES_MEMO]);
+
+    await vscode.commands.executeCommand('qda.codebook.selectCodes', { codes: [] });
+    const none = await views();
+    assert.equal(none.memosFilter.line, undefined);
+    assert.deepEqual(none.memos, all);
   });
 
   it('hides a code’s highlights in an open document and shows them again', async () => {

@@ -12,6 +12,11 @@
 //   5. Hand-edit the copy's codebook.json: the code's name becomes an <img onerror> tag and its memo
 //      a <script>; check inside the Memos webview that both show as literal text, that no img or
 //      script element was made from them and that no dialog opened.
+//   6. The Memos view says it shows the memos of the selected code (line and title), "Show all"
+//      lists every memo (the code stays selected), "Show only its memos" goes back.
+//   7. F2 renames the code; the status bar offers "Undo rename…", the Codebook title bar has Undo;
+//      Ctrl+Z in the Codebook view undoes, Ctrl+Shift+Z redoes, the status bar item undoes again;
+//      a merge from the palette (confirmed in its dialog) is undone from its notification's button.
 // Step screenshots under test-results/ui-panel/. Prints "N passed, N failed"; exits 1 if anything failed.
 //
 // Needs: bash scripts/setup-vscode-test.sh (code-server, Node 24, Chromium). Packages the
@@ -396,6 +401,81 @@ async function run(paths, chromium) {
     check(dialogs.length === 0, 'no alert dialog opened', dialogs.join('; '));
     await item.first().scrollIntoViewIfNeeded().catch(() => {});
     await shot('5-memos-markup');
+
+    // --- 6. The Memos view says it follows the Codebook selection; "Show all" lifts that -------------
+    const filterLine = memos.locator('#filter');
+    const lineText = await until(async () => ((await filterLine.isVisible()) ? (await memos.locator('#filter-text').textContent()) : undefined), 10000);
+    check(lineText === `Showing memos of 1 selected code: ${IMG}`, 'the Memos view says it shows the memos of the selected code, naming it as text', `“${lineText}”`);
+    const memosHeader = page.locator('.part.sidebar .pane-header', { hasText: /^Memos/i }).first();
+    const headerDescription = (await memosHeader.locator('.description').first().textContent().catch(() => '')) || '';
+    check(headerDescription.trim() === '1 selected code', 'the Memos view’s title says it is filtered', `“${headerDescription.trim()}”`);
+    const filteredCount = await memos.locator('#list li').count();
+    await memos.locator('#filter-action', { hasText: 'Show all' }).click();
+    const allCount = await until(async () => {
+      const n = await memos.locator('#list li').count();
+      return n > filteredCount ? n : undefined;
+    }, 10000);
+    check(!!allCount, 'clicking “Show all” lists every memo', `${filteredCount} → ${allCount}`);
+    const afterText = await memos.locator('#filter-text').textContent();
+    check(afterText === 'Showing all memos, not only those of the code selected in the Codebook.' && (await memos.locator('#filter-action').textContent()) === 'Show only its memos', 'the line then says all memos are shown and offers to go back', `“${afterText}”`);
+    const stillSelected = (await readRows(page, 'Codebook'))?.find((r) => r.label === IMG)?.selected;
+    check(stillSelected === true, 'the code stays selected in the Codebook view');
+    await shot('6-memos-show-all');
+    await memos.locator('#filter-action').click();
+    check(await until(async () => ((await memos.locator('#list li').count()) === filteredCount ? true : undefined), 10000), 'and “Show only its memos” goes back to the selected code’s memos');
+
+    // --- 7. Undo and redo codebook changes from the keyboard, the status bar and a notification -------
+    const imgRow = () => page.locator('.part.sidebar .pane-body .monaco-list-row', { has: page.locator('.label-name', { hasText: IMG }) }).first();
+    const handEdited = fs.readFileSync(cbFile, 'utf8');
+    await imgRow().click();
+    await page.keyboard.press('F2');
+    await quickInput.locator('input').waitFor({ state: 'visible', timeout: 15000 });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('Brokering ties', { delay: 10 });
+    await page.keyboard.press('Enter');
+    const nameOnDisk = () => JSON.parse(fs.readFileSync(cbFile, 'utf8')).codes.find((c) => c.id === CODE_ID).name;
+    check(await until(async () => (nameOnDisk() === 'Brokering ties' ? true : undefined), 10000), 'F2 in the Codebook view renames the code in codebook.json');
+    const undoItem = page.locator('.part.statusbar .statusbar-item', { hasText: 'Undo rename' }).first();
+    check(await undoItem.waitFor({ timeout: 10000 }).then(() => true, () => false), 'the status bar offers “Undo rename…”', (await undoItem.textContent().catch(() => '')) || '');
+    const codebookHeader = page.locator('.part.sidebar .pane-header', { hasText: /^Codebook/i }).first();
+    await codebookHeader.hover();
+    check((await codebookHeader.locator('[aria-label^="Undo Last Codebook Change"]').count()) === 1, 'the Codebook view’s title bar has the Undo button');
+    const row7 = page.locator('.part.sidebar .pane-body .monaco-list-row', { has: page.locator('.label-name', { hasText: /^Brokering ties$/ }) }).first();
+    await row7.click();
+    await page.keyboard.press('Control+Z');
+    check(await until(async () => (fs.readFileSync(cbFile, 'utf8') === handEdited ? true : undefined), 10000), 'Ctrl+Z in the Codebook view undoes the rename: codebook.json byte for byte as before', nameOnDisk());
+    await imgRow().click();
+    await page.keyboard.press('Control+Shift+Z');
+    check(await until(async () => (nameOnDisk() === 'Brokering ties' ? true : undefined), 10000), 'Ctrl+Shift+Z redoes it', nameOnDisk());
+    await page.locator('.part.sidebar .pane-body .monaco-list-row', { has: page.locator('.label-name', { hasText: /^Brokering ties$/ }) }).first().click();
+    await undoItem.click();
+    check(await until(async () => (fs.readFileSync(cbFile, 'utf8') === handEdited ? true : undefined), 10000), 'clicking “Undo rename…” in the status bar undoes it again', nameOnDisk());
+
+    // A merge from the palette, confirmed in its dialog, then undone from the notification's button.
+    const sidecarFiles = [DOC, 'interviews/spoke-nurse.md', 'field-notes/governance-board-2025-03.md'].map((d) => path.join(workspace, `${d}.annotations.json`));
+    const sidecarsBefore = sidecarFiles.map((f) => fs.readFileSync(f, 'utf8'));
+    await imgRow().click();
+    await page.keyboard.press('Control+Shift+P');
+    await quickInput.locator('input').waitFor({ state: 'visible', timeout: 15000 });
+    await page.keyboard.type('QDA: Merge Code into', { delay: 10 });
+    await quickInput.locator('.monaco-list-row', { hasText: 'Merge Code into' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await quickInput.locator('.monaco-list-row', { hasText: 'Coordinating activities' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.type('Coordinating activities', { delay: 10 });
+    await page.keyboard.press('Enter');
+    const mergeButton = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Merge$/ }).first();
+    check(await mergeButton.waitFor({ timeout: 15000 }).then(() => true, () => false), 'the merge asks for confirmation in a dialog');
+    await mergeButton.click();
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'into “Coordinating activities”: done' }).first();
+    check(await toast.waitFor({ timeout: 15000 }).then(() => true, () => false), 'a notification says the merge is done');
+    const toastText = (await toast.textContent().catch(() => '')) || '';
+    check(/Ctrl\+Z in the Codebook view/.test(toastText), 'the notification says how else to undo it', toastText.slice(0, 200));
+    const merged = sidecarFiles.some((f, i) => fs.readFileSync(f, 'utf8') !== sidecarsBefore[i]);
+    check(merged, 'the merge rewrote the annotations files');
+    await shot('7-merge-notification');
+    await toast.locator('.monaco-button', { hasText: /^Undo$/ }).first().click();
+    const restored = await until(async () => (sidecarFiles.every((f, i) => fs.readFileSync(f, 'utf8') === sidecarsBefore[i]) && fs.readFileSync(cbFile, 'utf8') === handEdited ? true : undefined), 15000);
+    check(!!restored, 'the notification’s Undo puts back every annotations file and codebook.json byte for byte');
   } catch (err) {
     check(false, 'the run went through', err instanceof Stop ? err.message : String(err?.stack || err).split('\n').slice(0, 4).join(' | '));
     if (page) await shot('failure').catch(() => {});

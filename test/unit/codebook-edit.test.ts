@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { CodebookIndex, parseCodebook, serializeCodebook } from '../../src/core/codebook/codebook';
 import {
   addCode,
@@ -17,7 +18,9 @@ import {
   renameCode,
   setMemo,
   undoFileChanges,
+  type FileChange,
 } from '../../src/core/codebook/edit';
+import { CodebookHistory } from '../../src/core/codebook/history';
 import { loadAll } from '../../src/core/index/workspaceIndex';
 import type { Annotation } from '../../src/core/model/annotation';
 import type { Codebook } from '../../src/core/model/codebook';
@@ -310,5 +313,226 @@ describe('codebook editing across the workspace', () => {
     const before = snapshot(store);
     await assert.rejects(recodeEverywhere(racing, 'brokering', 'work'), /a\.md\.annotations\.json changed meanwhile/);
     assert.deepEqual(snapshot(store), before);
+  });
+});
+
+describe('the history of codebook changes (undo and redo, several levels, across files)', () => {
+  const CB = 'codebook.json';
+  function workspace(): MemoryStore {
+    return new MemoryStore({
+      [CB]: serializeCodebook(codebook()),
+      'a.md.annotations.json': page('a.md', [ann(1, ['brokering']), ann(2, ['brokering', 'coordinating']), ann(3, ['work'])]),
+      'x/b.md.annotations.json': page('x/b.md', [ann(1, ['coordinating', 'brokering'], 'both'), ann(2, ['brokering'], 'keep me'), ann(3, ['creating'])]),
+    });
+  }
+  const snapshot = (s: MemoryStore) => new Map(s.files);
+  const current = (s: MemoryStore) => parseCodebook(s.files.get(CB)!, CB).codebook!;
+
+  /** Does an edit the way the extension does: the codebook written, then the change recorded. */
+  async function edit(history: CodebookHistory, store: MemoryStore, label: string, after: Codebook, files: FileChange[] = []): Promise<void> {
+    const before = await store.readText(CB);
+    await store.writeAtomic(CB, serializeCodebook(after));
+    history.record(label, store, [{ path: CB, before: before!, after: serializeCodebook(after) }, ...files]);
+  }
+
+  it('undoes rename, recolour, memo, move, merge and delete one level at a time, byte for byte, then redoes them', async () => {
+    const store = workspace();
+    const history = new CodebookHistory();
+    const states = [snapshot(store)];
+    await edit(history, store, 'Rename', renameCode(current(store), 'work', 'Institutional labour'));
+    states.push(snapshot(store));
+    await edit(history, store, 'Recolour', recolour(current(store), 'tasks', '#123456'));
+    states.push(snapshot(store));
+    await edit(history, store, 'Memo', setMemo(current(store), { code: 'work' }, 'A memo'));
+    states.push(snapshot(store));
+    await edit(history, store, 'Move', moveCode(current(store), 'creating', { parent: 'tasks' }));
+    states.push(snapshot(store));
+    const merged = await mergeCodes(store, current(store), 'brokering', 'coordinating', { now: NOW });
+    await edit(history, store, 'Merge', merged.codebook, merged.changes);
+    states.push(snapshot(store));
+    const removed = await removeCodeEverywhere(store, 'creating', { now: NOW });
+    await edit(history, store, 'Delete', deleteCode(current(store), 'creating', new Map()), removed.changes);
+    states.push(snapshot(store));
+    assert.equal(history.undoLabel, 'Delete');
+    assert.equal(history.redoLabel, undefined);
+
+    for (let i = states.length - 2; i >= 0; i--) {
+      const step = await history.undo();
+      assert.equal(step.done, true, step.message);
+      assert.deepEqual(snapshot(store), states[i], `after undoing down to state ${i}`);
+    }
+    const none = await history.undo();
+    assert.equal(none.done, false);
+    assert.equal(none.message, 'There is no codebook change to undo.');
+    assert.equal(history.redoLabel, 'Rename');
+    for (let i = 1; i < states.length; i++) {
+      const step = await history.redo();
+      assert.equal(step.done, true, step.message);
+      assert.deepEqual(snapshot(store), states[i], `after redoing up to state ${i}`);
+    }
+    assert.equal((await history.redo()).done, false);
+  });
+
+  it('a new change after an undo drops what could have been redone', async () => {
+    const store = workspace();
+    const history = new CodebookHistory();
+    await edit(history, store, 'Rename', renameCode(current(store), 'work', 'Labour'));
+    await history.undo();
+    assert.equal(history.redoLabel, 'Rename');
+    await edit(history, store, 'Recolour', recolour(current(store), 'work', '#123456'));
+    assert.equal(history.redoLabel, undefined);
+    assert.equal(history.undoLabel, 'Recolour');
+  });
+
+  it('refuses to undo when a file it would restore changed since, says which, changes nothing, and can undo once it is put back', async () => {
+    const store = workspace();
+    const history = new CodebookHistory();
+    const before = snapshot(store);
+    const merged = await mergeCodes(store, current(store), 'brokering', 'coordinating', { now: NOW });
+    await edit(history, store, 'Merge “Brokering relations” into “Coordinating activities”', merged.codebook, merged.changes);
+    const written = store.files.get('x/b.md.annotations.json')!;
+    store.files.set('x/b.md.annotations.json', written.replace('keep me', 'edited by hand'));
+    const edited = snapshot(store);
+
+    const refused = await history.undo();
+    assert.equal(refused.done, false);
+    assert.deepEqual(refused.changedSince, ['x/b.md.annotations.json']);
+    assert.match(refused.message, /^“Merge “Brokering relations” into “Coordinating activities”” was not undone, and nothing was changed: x\/b\.md\.annotations\.json changed since/);
+    assert.deepEqual(snapshot(store), edited);
+    assert.equal(history.undoLabel, 'Merge “Brokering relations” into “Coordinating activities”', 'the change can still be undone later');
+
+    store.files.set('x/b.md.annotations.json', written);
+    assert.equal((await history.undo()).done, true);
+    assert.deepEqual(snapshot(store), before);
+  });
+
+  it('refuses to redo when a file changed since the undo', async () => {
+    const store = workspace();
+    const history = new CodebookHistory();
+    await edit(history, store, 'Rename', renameCode(current(store), 'work', 'Labour'));
+    await history.undo();
+    store.files.set(CB, store.files.get(CB)! + '\n');
+    const edited = snapshot(store);
+    const refused = await history.redo();
+    assert.equal(refused.done, false);
+    assert.deepEqual(refused.changedSince, [CB]);
+    assert.match(refused.message, /^“Rename” was not redone, and nothing was changed: codebook\.json changed since/);
+    assert.deepEqual(snapshot(store), edited);
+  });
+
+  it('keeps the last 50 changes (or fewer when they are large) and forgets the oldest', async () => {
+    const store = workspace();
+    const history = new CodebookHistory();
+    for (let i = 0; i < 60; i++) await edit(history, store, `Recolour ${i}`, recolour(current(store), 'work', `#0000${String(i).padStart(2, '0')}`));
+    assert.equal(history.undoDepth, 50);
+    for (let i = 59; i >= 10; i--) assert.equal((await history.undo()).entry?.label, `Recolour ${i}`);
+    assert.equal((await history.undo()).done, false);
+    assert.equal(current(store).codes.find((c) => c.id === 'work')!.colour, '#000009');
+
+    const small = new CodebookHistory({ limit: 50, maxChars: 3 * 2 * serializeCodebook(codebook()).length });
+    for (let i = 0; i < 5; i++) await edit(small, store, `Rename ${i}`, renameCode(current(store), 'work', `Work ${i}`));
+    assert.ok(small.undoDepth >= 1 && small.undoDepth <= 3, `${small.undoDepth} changes kept`);
+    assert.equal(small.undoLabel, 'Rename 4');
+  });
+
+  it('records nothing for a change that changed nothing, and only the files that changed', async () => {
+    const store = workspace();
+    const history = new CodebookHistory();
+    await edit(history, store, 'Same name', renameCode(current(store), 'work', 'Institutional work'));
+    assert.equal(history.undoDepth, 0);
+    const text = store.files.get(CB)!;
+    history.record('Two files, one changed', store, [
+      { path: CB, before: text, after: text },
+      { path: 'a.md.annotations.json', before: 'old', after: store.files.get('a.md.annotations.json')! },
+    ]);
+    assert.deepEqual(history.peekUndo()?.files.map((f) => f.path), ['a.md.annotations.json']);
+  });
+
+  it('a failed write part-way through an undo puts back the files already written', async () => {
+    const store = workspace();
+    const history = new CodebookHistory();
+    const merged = await mergeCodes(store, current(store), 'brokering', 'coordinating', { now: NOW });
+    let writes = 0;
+    const failing = Object.assign(Object.create(store) as MemoryStore, {
+      writeAtomic: async (path: string, text: string) => {
+        if (++writes === 3) throw new Error('disk full');
+        return store.writeAtomic(path, text);
+      },
+    });
+    await edit(history, store, 'Merge', merged.codebook, merged.changes);
+    // Recorded against the failing store: its writes go to `store`, the third one fails.
+    const entry = history.peekUndo()!;
+    const h2 = new CodebookHistory();
+    h2.record('Merge', failing, entry.files);
+    const after = snapshot(store);
+    const step = await h2.undo();
+    assert.equal(step.done, false);
+    assert.match(step.message, /disk full/);
+    assert.deepEqual(snapshot(store), after);
+    assert.equal(h2.undoLabel, 'Merge');
+  });
+
+  it('gives back exact bytes when given them: a byte-order mark written by another editor comes back', async () => {
+    const text = serializeCodebook(codebook());
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]);
+    const store = new MemoryStore();
+    const files = new Map<string, Uint8Array>([[CB, withBom]]);
+    const bytesStore = Object.assign(Object.create(store) as MemoryStore, {
+      readBytes: async (path: string) => files.get(path),
+      writeAtomic: async (path: string, data: string | Uint8Array) => void files.set(path, typeof data === 'string' ? new TextEncoder().encode(data) : data),
+    });
+    const history = new CodebookHistory();
+    const after = serializeCodebook(renameCode(codebook(), 'work', 'Labour'));
+    await bytesStore.writeAtomic(CB, after);
+    history.record('Rename', bytesStore, [{ path: CB, before: withBom, after }]);
+    assert.equal((await history.undo()).done, true);
+    assert.deepEqual(files.get(CB), withBom);
+    assert.equal((await history.redo()).done, true);
+    assert.equal(new TextDecoder().decode(files.get(CB)), after);
+    // Only the BOM differs: that is a change, seen as one.
+    files.set(CB, new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(after)]));
+    assert.deepEqual((await history.undo()).changedSince, [CB]);
+  });
+
+  it('undo and redo in any order always give back the states the edits made (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.record({ op: fc.constant('edit' as const), file: fc.constantFrom('f1', 'f2', 'f3'), also: fc.boolean(), text: fc.string({ maxLength: 4 }) }), fc.constant({ op: 'undo' as const }), fc.constant({ op: 'redo' as const })), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (ops, limit) => {
+          const store = new MemoryStore({ f1: '', f2: '', f3: '' });
+          const history = new CodebookHistory({ limit });
+          // The model: states along the undo line, and where we are on it.
+          let line = [snapshot(store)];
+          let at = 0;
+          let floor = 0;
+          for (const o of ops) {
+            if (o.op === 'edit') {
+              const files: FileChange[] = [];
+              for (const path of o.also ? [o.file, o.file === 'f1' ? 'f2' : 'f1'] : [o.file]) {
+                const before = store.files.get(path)!;
+                const after = before + o.text + path;
+                await store.writeAtomic(path, after);
+                files.push({ path, before, after });
+              }
+              history.record('edit', store, files);
+              line = [...line.slice(0, at + 1), snapshot(store)];
+              at++;
+              floor = Math.max(floor, at - limit);
+            } else if (o.op === 'undo') {
+              const step = await history.undo();
+              assert.equal(step.done, at > floor);
+              if (step.done) at--;
+            } else {
+              const step = await history.redo();
+              assert.equal(step.done, at < line.length - 1);
+              if (step.done) at++;
+            }
+            assert.deepEqual(snapshot(store), line[at]);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -1,8 +1,16 @@
 /**
  * Working on the codebook from the side panel: new code or sub-code, rename (the id stays, no
- * annotation changes), recolour, edit the definition and guidance, code memos, merge one code
- * into another (annotations recoded after a confirmation that says how many; undoable), delete
- * (when in use: say how many segments and ask what to do), hide or show a code's highlights.
+ * annotation changes), recolour, edit the definition and guidance, code memos, move (drag and
+ * drop), merge one code into another (annotations recoded after a confirmation that says how
+ * many), delete (when in use: say how many segments and ask what to do), hide or show a code's
+ * highlights.
+ *
+ * Every change to codebook.json (and the annotations files a merge or deletion rewrites) goes into
+ * one history (../../core/codebook/history.ts), 50 levels deep, across folders: "Undo Last
+ * Codebook Change" (Ctrl+Z in the Codebook view, its title bar, the palette, a status bar item shown for a
+ * while after each change, and the Undo button of the notification after a merge or a deletion)
+ * and "Redo Codebook Change" (Ctrl+Shift+Z / Ctrl+Y in the view, its "…" menu, the palette).
+ * Hiding highlights is a view setting kept by VS Code, not a codebook change: it is not in it.
  */
 import * as vscode from 'vscode';
 import {
@@ -16,13 +24,15 @@ import {
   recolour,
   removeCodeEverywhere,
   renameCode,
+  moveCode,
   setMemo,
-  undoFileChanges,
   type CodeTextField,
   type FileChange,
 } from '../../core/codebook/edit';
+import { CodebookHistory, type HistoryEntry } from '../../core/codebook/history';
 import type { Codebook } from '../../core/model/codebook';
 import { serializeCodebook } from '../../core/codebook/codebook';
+import type { WorkspaceStore } from '../workspaceStore';
 import type { CodingManager, Folder } from '../codingManager';
 import type { IndexService } from '../indexService';
 import type { CodebookNode } from '../views/codebookView';
@@ -37,14 +47,16 @@ export interface CodeRef {
   code?: string;
 }
 
-/** The last workspace-wide change, for "Undo". */
-interface LastChange {
-  label: string;
-  folder: Folder;
-  files: FileChange[];
-  codebookBefore: Codebook;
-  codebookAfter: Codebook;
+/** Where a move puts the codes: for each of parent and stage, undefined leaves it, null removes it. */
+export interface MoveRef {
+  folder?: string;
+  codes: string[];
+  to: { parent?: string | null; stage?: string | null };
 }
+
+/** How long the status bar offers "Undo" after a change (the palette, title bar and Ctrl+Z always do). */
+const STATUS_MS = 2 * 60 * 1000;
+const UNDO_HINT = 'You can also undo it later with Ctrl+Z in the Codebook view, its ↶ button or "QDA: Undo Last Codebook Change".';
 
 export const PALETTE: { label: string; colour: string }[] = [
   { label: 'Red', colour: '#dc2626' },
@@ -63,14 +75,27 @@ export const PALETTE: { label: string; colour: string }[] = [
   { label: 'Grey', colour: '#6b7280' },
 ];
 
-export class CodebookEditing {
-  private last?: LastChange;
+export class CodebookEditing implements vscode.Disposable {
+  readonly history = new CodebookHistory<WorkspaceStore>();
+  /** "Undo …" in the status bar for a while after each change. */
+  readonly status = vscode.window.createStatusBarItem('qda.codebookUndo', vscode.StatusBarAlignment.Left, 50);
+  private statusTimer?: ReturnType<typeof setTimeout>;
+  private statusShown = false;
 
   constructor(
     private readonly manager: CodingManager,
     private readonly indexes: IndexService,
     private readonly panel: PanelState,
-  ) {}
+  ) {
+    this.status.name = 'Undo codebook change';
+    this.status.command = 'qda.codebook.undo';
+    this.changed();
+  }
+
+  dispose(): void {
+    clearTimeout(this.statusTimer);
+    this.status.dispose();
+  }
 
   /** The folder and code a command acts on: the tree node, the given ids, or the selection. */
   private resolve(arg?: CodeNode | CodeRef): { folder: Folder; code: string } | undefined {
@@ -113,7 +138,8 @@ export class CodebookEditing {
         }));
       if (!name) return undefined;
       const { codebook, id } = addCode(cb, { name, parent, stage });
-      await folder.codebook.write(codebook);
+      const made = codebook.codes.find((c) => c.id === id)!.name;
+      await this.commit(folder, parent ? `New sub-code “${made}” under “${this.name(folder, parent)}”` : `New code “${made}”`, codebook, []);
       return id;
     });
   }
@@ -125,7 +151,8 @@ export class CodebookEditing {
       const current = this.name(t.folder, t.code);
       const name = (arg && !('kind' in arg) ? arg.name : undefined) ?? (await vscode.window.showInputBox({ title: `Rename “${current}”`, value: current, prompt: 'The code keeps its id, so no coded segment changes.' }));
       if (!name || name === current) return;
-      await t.folder.codebook.write(renameCode(this.codebookOf(t.folder), t.code, name));
+      const after = renameCode(this.codebookOf(t.folder), t.code, name);
+      await this.commit(t.folder, `Rename “${current}” to “${after.codes.find((c) => c.id === t.code)!.name}”`, after, []);
     });
   }
 
@@ -147,7 +174,7 @@ export class CodebookEditing {
           colour = colour.trim();
         }
       }
-      await t.folder.codebook.write(recolour(this.codebookOf(t.folder), t.code, colour));
+      await this.commit(t.folder, `Change the colour of “${this.name(t.folder, t.code)}”`, recolour(this.codebookOf(t.folder), t.code, colour), []);
     });
   }
 
@@ -167,7 +194,7 @@ export class CodebookEditing {
       if (!field) return;
       const text = ref?.text ?? (await vscode.window.showInputBox({ title: `${labels[field]} of “${this.name(t.folder, t.code)}”`, value: code?.[field] ?? '', prompt: 'Leave empty to remove.' }));
       if (text === undefined) return;
-      await t.folder.codebook.write(editText(this.codebookOf(t.folder), t.code, field, text));
+      await this.commit(t.folder, `Edit “${labels[field]}” of “${this.name(t.folder, t.code)}”`, editText(this.codebookOf(t.folder), t.code, field, text), []);
     });
   }
 
@@ -178,8 +205,30 @@ export class CodebookEditing {
       const code = t.folder.codebook.index?.codes.get(t.code);
       const memo = (arg && !('kind' in arg) ? arg.memo : undefined) ?? (await vscode.window.showInputBox({ title: `Memo on the code “${this.name(t.folder, t.code)}”`, value: code?.memo ?? '', prompt: 'Markdown is kept as written. Leave empty to remove the memo.' }));
       if (memo === undefined) return;
-      await t.folder.codebook.write(setMemo(this.codebookOf(t.folder), { code: t.code }, memo));
+      await this.commit(t.folder, `Edit the memo of “${this.name(t.folder, t.code)}”`, setMemo(this.codebookOf(t.folder), { code: t.code }, memo), []);
     });
+  }
+
+  /** Moves codes (with their sub-codes) under another parent or to another stage: what drag and drop does. */
+  async move(arg: MoveRef): Promise<boolean> {
+    return (await report(async () => {
+      const folder = this.manager.allFolders().find((f) => f.folder.uri.toString() === arg.folder) ?? this.manager.allFolders()[0];
+      if (!folder || arg.codes.length === 0) return false;
+      const before = this.codebookOf(folder);
+      let cb = before;
+      for (const code of arg.codes) cb = moveCode(cb, code, arg.to);
+      const what = arg.codes.length === 1 ? `“${this.name(folder, arg.codes[0])}”` : `${arg.codes.length} codes`;
+      const { parent, stage } = arg.to;
+      const where =
+        typeof parent === 'string'
+          ? `under “${this.name(folder, parent)}”`
+          : stage !== undefined
+            ? stage === null
+              ? 'to “Across stages”'
+              : `to the stage “${before.stages.find((s) => s.id === stage)?.name ?? stage}”`
+            : 'to the top level';
+      return this.commit(folder, `Move ${what} ${where}`, cb, []);
+    })) ?? false;
   }
 
   async toggleHighlight(arg?: CodeNode | CodeRef): Promise<boolean | undefined> {
@@ -205,12 +254,12 @@ export class CodebookEditing {
       const plan = await planMerge(t.folder.store, cb, t.code, into);
       if (plan.blocked.length > 0) throw new CodebookEditError(plan.message, plan.blocked.map((b) => b.file));
       if (ref?.confirm !== true) {
-        const ok = await vscode.window.showWarningMessage(plan.message, { modal: true, detail: 'You can undo this with "QDA: Undo Last Codebook Change".' }, 'Merge');
+        const ok = await vscode.window.showWarningMessage(plan.message, { modal: true, detail: 'You can undo this with "QDA: Undo Last Codebook Change" (Ctrl+Z in the Codebook view).' }, 'Merge');
         if (ok !== 'Merge') return false;
       }
       await this.flushOpenDocuments(t.folder);
       const result = await mergeCodes(t.folder.store, cb, t.code, into);
-      await this.apply(t.folder, `Merge “${this.name(t.folder, t.code)}” into “${this.name(t.folder, into)}”`, cb, result.codebook, result.changes);
+      await this.commit(t.folder, `Merge “${this.name(t.folder, t.code)}” into “${this.name(t.folder, into)}”`, result.codebook, result.changes, true);
       return true;
     })) ?? false;
   }
@@ -232,7 +281,7 @@ export class CodebookEditing {
           if (ok !== 'Delete') return false;
         }
         const after = deleteCode(cb, t.code, new Map());
-        await this.apply(t.folder, `Delete “${name}”`, cb, after, []);
+        await this.commit(t.folder, `Delete “${name}”`, after, [], true);
         return true;
       }
       if (plan.blocked.length > 0) throw new CodebookEditError(`“${name}” is used in files that cannot be read safely: ${plan.blocked.map((b) => b.file).join(', ')}. Fix them first; nothing was changed.`, plan.blocked.map((b) => b.file));
@@ -240,7 +289,7 @@ export class CodebookEditing {
       if (!choice) {
         const answer = await vscode.window.showWarningMessage(
           `“${name}” is applied to ${plan.segments} segment${plan.segments === 1 ? '' : 's'} in ${plan.documents} document${plan.documents === 1 ? '' : 's'}. What should happen to them?`,
-          { modal: true, detail: 'Either way you can undo it with "QDA: Undo Last Codebook Change".' },
+          { modal: true, detail: 'Either way you can undo it with "QDA: Undo Last Codebook Change" (Ctrl+Z in the Codebook view).' },
           'Merge Them into Another Code…',
           'Remove the Code from Them',
         );
@@ -255,7 +304,7 @@ export class CodebookEditing {
       const withoutKids = { ...cb, codes: cb.codes.map((c) => (c.parent === t.code ? { ...c, parent: cb.codes.find((x) => x.id === t.code)?.parent } : c)) };
       for (const k of withoutKids.codes) if (k.parent === undefined) delete k.parent;
       const after = deleteCode(kids.length > 0 ? withoutKids : cb, t.code, new Map());
-      await this.apply(t.folder, `Delete “${name}” (removed from ${result.segments} segment${result.segments === 1 ? '' : 's'}${result.keptAsMemos ? `; ${result.keptAsMemos} kept as memos` : ''})`, cb, after, result.changes);
+      await this.commit(t.folder, `Delete “${name}” (removed from ${result.segments} segment${result.segments === 1 ? '' : 's'}${result.keptAsMemos ? `; ${result.keptAsMemos} kept as memos` : ''})`, after, result.changes, true);
       return true;
     })) ?? false;
   }
@@ -268,33 +317,98 @@ export class CodebookEditing {
     }
   }
 
-  private async apply(folder: Folder, label: string, before: Codebook, after: Codebook, files: FileChange[]): Promise<void> {
+  /**
+   * Writes the changed codebook, reloads the open documents whose annotations `files` changed, and
+   * records it all for undo. `notify`: a workspace-wide change also gets a notification with Undo.
+   * Returns whether anything changed.
+   */
+  private async commit(folder: Folder, label: string, after: Codebook, files: FileChange[], notify = false): Promise<boolean> {
+    const path = folder.codebook.path;
+    // The exact bytes, so that an undo gives back the file as it was (a byte-order mark included).
+    const before = await folder.store.readBytes(path);
     await folder.codebook.write(after);
     for (const f of files) await this.manager.reloadFromDisk(folder, f.path);
-    this.last = { label, folder, files, codebookBefore: before, codebookAfter: after };
-    void vscode.commands.executeCommand('setContext', 'qda.canUndoCodebookChange', true);
-    void vscode.window.showInformationMessage(`${label}: done${files.length ? ` in ${files.length} document${files.length === 1 ? '' : 's'}` : ''}.`, 'Undo').then((a) => {
-      if (a === 'Undo') void this.undo();
-    });
+    const entry = this.history.record(label, folder.store, [...(before === undefined ? [] : [{ path, before, after: serializeCodebook(after) }]), ...files]);
+    this.changed();
+    if (entry && notify) {
+      void vscode.window.showInformationMessage(`${label}: done${files.length ? ` in ${files.length} document${files.length === 1 ? '' : 's'}` : ''}. ${UNDO_HINT}`, 'Undo').then((a) => {
+        if (a === 'Undo') void this.undo(entry);
+      });
+    }
+    return entry !== undefined;
   }
 
-  /** Undoes the last merge or delete, if nothing was changed since. */
-  async undo(): Promise<boolean> {
+  /** Context keys for the menus and keys, and the status bar item, after the history changed. */
+  private changed(): void {
+    void vscode.commands.executeCommand('setContext', 'qda.canUndoCodebookChange', this.history.undoDepth > 0);
+    void vscode.commands.executeCommand('setContext', 'qda.canRedoCodebookChange', this.history.redoDepth > 0);
+    clearTimeout(this.statusTimer);
+    const label = this.history.undoLabel;
+    if (label === undefined) {
+      this.hideStatus();
+      return;
+    }
+    const short = label.length > 40 ? label.slice(0, 39) + '…' : label;
+    this.status.text = `$(discard) Undo ${short.charAt(0).toLowerCase()}${short.slice(1)}`;
+    this.status.tooltip = `Undo: ${label}. Also Ctrl+Z in the Codebook view, or "QDA: Undo Last Codebook Change".`;
+    this.status.show();
+    this.statusShown = true;
+    this.statusTimer = setTimeout(() => this.hideStatus(), STATUS_MS);
+  }
+
+  private hideStatus(): void {
+    this.status.hide();
+    this.statusShown = false;
+  }
+
+  /** What the tests read: the history's labels (newest first), the status bar item if shown. */
+  historyState(): { undo: string[]; redo: string[]; status?: { text: string; tooltip?: string; command?: string } } {
+    const { undo, redo } = this.history.labels();
+    const tooltip = typeof this.status.tooltip === 'string' ? this.status.tooltip : undefined;
+    const command = typeof this.status.command === 'string' ? this.status.command : undefined;
+    return { undo, redo, status: this.statusShown ? { text: this.status.text, tooltip, command } : undefined };
+  }
+
+  /**
+   * Undoes the last codebook change, if nothing was changed since in the files it would restore.
+   * `only`: the notification's button undoes its own change only, not a later one.
+   */
+  async undo(only?: HistoryEntry<WorkspaceStore>): Promise<boolean> {
+    return this.step('undo', only);
+  }
+
+  /** Redoes the last codebook change undone. */
+  async redo(): Promise<boolean> {
+    return this.step('redo');
+  }
+
+  private async step(kind: 'undo' | 'redo', only?: HistoryEntry<WorkspaceStore>): Promise<boolean> {
     return (await report(async () => {
-      const last = this.last;
-      if (!last) {
-        void vscode.window.showInformationMessage('There is no codebook change to undo.');
+      const top = kind === 'undo' ? this.history.peekUndo() : this.history.peekRedo();
+      if (!top) {
+        void vscode.window.showInformationMessage(`There is no codebook change to ${kind}.`);
         return false;
       }
-      const current = await last.folder.store.readText(last.folder.codebook.path);
-      if (current !== serializeCodebook(last.codebookAfter)) throw new Error(`“${last.label}” cannot be undone: the codebook was changed since.`);
-      const result = await undoFileChanges(last.folder.store, last.files);
-      if (result.changedSince.length > 0) throw new Error(`“${last.label}” cannot be undone: ${result.message}`);
-      await last.folder.codebook.write(last.codebookBefore);
-      for (const f of last.files) await this.manager.reloadFromDisk(last.folder, f.path);
-      this.last = undefined;
-      void vscode.commands.executeCommand('setContext', 'qda.canUndoCodebookChange', false);
-      vscode.window.setStatusBarMessage(`Undid: ${last.label}`, 4000);
+      if (only && top !== only) {
+        void vscode.window.showWarningMessage(
+          !this.history.labels().entries.includes(only)
+            ? `“${only.label}” was already undone (or is too old to undo).`
+            : `“${only.label}” is not the last codebook change: “${top.label}” was made after it. Undo the later changes first (Ctrl+Z in the Codebook view, or "QDA: Undo Last Codebook Change").`,
+        );
+        return false;
+      }
+      const folder = this.manager.allFolders().find((f) => f.store === top.store);
+      const step = kind === 'undo' ? await this.history.undo() : await this.history.redo();
+      if (folder && step.entry) {
+        await folder.codebook.reload();
+        for (const f of step.entry.files) if (f.path !== folder.codebook.path) await this.manager.reloadFromDisk(folder, f.path);
+      }
+      this.changed();
+      if (!step.done) {
+        void vscode.window.showWarningMessage(step.message);
+        return false;
+      }
+      vscode.window.setStatusBarMessage(step.message, 5000);
       return true;
     })) ?? false;
   }

@@ -84,6 +84,7 @@ export async function viewsState(manager: CodingManager, indexes: IndexService, 
     segments: await snapshotTree<SegmentNode>(segments),
     segmentsMessage: segments.view.message,
     memos: await memos.search(''),
+    memosFilter: { line: memos.filterNote?.line, action: memos.filterNote?.action, description: memos.description },
     stages: await snapshotTree<StageNode>(stages),
   };
 }

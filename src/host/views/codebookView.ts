@@ -6,7 +6,6 @@
  * Selecting codes filters the Coded segments and Memos views. Codes move by drag and drop.
  */
 import * as vscode from 'vscode';
-import { moveCode } from '../../core/codebook/edit';
 import type { CodebookIndex } from '../../core/codebook/codebook';
 import type { CodeCount } from '../../core/index/workspaceIndex';
 import type { Code, Stage } from '../../core/model/codebook';
@@ -192,17 +191,10 @@ export class CodebookView implements vscode.TreeDataProvider<CodebookNode>, vsco
       void vscode.window.showWarningMessage('Codes can only be moved within their own codebook.');
       return;
     }
-    let cb = folder.codebook.codebook!;
-    try {
-      for (const n of dragged) {
-        if (!target || target.kind === 'folder') cb = moveCode(cb, n.code.id, { parent: null });
-        else if (target.kind === 'stage') cb = moveCode(cb, n.code.id, { stage: target.stage?.id ?? null, parent: this.byStage ? null : undefined });
-        else cb = moveCode(cb, n.code.id, { parent: target.code.id });
-      }
-      await folder.codebook.write(cb);
-    } catch (e) {
-      void vscode.window.showErrorMessage((e as Error).message);
-    }
+    // Through the command, so the move goes into the codebook history (Undo Last Codebook Change).
+    const to: { parent?: string | null; stage?: string | null } =
+      !target || target.kind === 'folder' ? { parent: null } : target.kind === 'stage' ? { stage: target.stage?.id ?? null, parent: this.byStage ? null : undefined } : { parent: target.code.id };
+    await vscode.commands.executeCommand('qda.codebook.move', { folder: folder.folder.uri.toString(), codes: dragged.map((n) => n.code.id), to });
   }
 
   dispose(): void {

@@ -2,6 +2,14 @@
  * The Memos view: every segment, code, stage and document memo, searchable. A webview with a
  * strict Content-Security-Policy (default-src 'none', script only by nonce, no inline handlers);
  * everything researchers wrote is sent as data and shown with textContent, so it is inert.
+ *
+ * When codes are selected in the Codebook view, it shows only their memos (and those of their
+ * segments and documents) and says so: a line at the top ("Showing memos of 2 selected codes: …
+ * Show all") and the view's description beside its title. "Show all" (the line's button, the
+ * view's title bar, "QDA: Show All Memos") clears that filter in this view only: the Codebook
+ * selection, and the Coded segments view that follows it, stay as they are (VS Code cannot
+ * unselect items in a tree, so clearing the selection itself would leave them looking selected).
+ * The next change of selection is followed again; "Show only theirs" goes back at once.
  */
 import * as vscode from 'vscode';
 import type { MemoEntry } from '../../core/index/workspaceIndex';
@@ -10,7 +18,17 @@ import type { IndexService } from '../indexService';
 import type { PanelState } from './selection';
 
 /** Messages from the webview, checked on arrival. */
-type FromWebview = { type: 'ready' } | { type: 'search'; query: string } | { type: 'open'; index: number };
+type FromWebview = { type: 'ready' } | { type: 'search'; query: string } | { type: 'open'; index: number } | { type: 'showAll' } | { type: 'followSelection' };
+
+/** The line that says what the view is limited to, with the button that lifts or restores it. */
+export interface MemosFilterNote {
+  line: string;
+  action: string;
+  command: 'showAll' | 'followSelection';
+}
+
+/** Messages to the webview. */
+export type ToWebview = { type: 'memos'; query: string; items: MemoItem[]; filter?: MemosFilterNote; filtered: boolean };
 
 export interface MemoItem {
   kind: MemoEntry['kind'];
@@ -28,7 +46,7 @@ function nonce(): string {
 function isMessage(m: unknown): m is FromWebview {
   if (!m || typeof m !== 'object') return false;
   const t = (m as { type?: unknown }).type;
-  if (t === 'ready') return true;
+  if (t === 'ready' || t === 'showAll' || t === 'followSelection') return true;
   if (t === 'search') return typeof (m as { query?: unknown }).query === 'string';
   if (t === 'open') return Number.isInteger((m as { index?: unknown }).index);
   return false;
@@ -38,6 +56,11 @@ export class MemosView implements vscode.WebviewViewProvider, vscode.Disposable 
   private view?: vscode.WebviewView;
   private query = '';
   private entries: MemoEntry[] = [];
+  /** "Show all" was chosen for the current selection: the view does not filter by it. */
+  private showAll = false;
+  /** The filter line shown now (undefined: none), and the view's description, for tests. */
+  filterNote?: MemosFilterNote;
+  description?: string;
   /** What the view shows now, for tests. */
   items: MemoItem[] = [];
   private readonly disposables: vscode.Disposable[] = [];
@@ -52,13 +75,29 @@ export class MemosView implements vscode.WebviewViewProvider, vscode.Disposable 
       vscode.window.registerWebviewViewProvider('qda.memos', this),
       indexes.onDidChange(() => void this.update()),
       panel.onDidChange(() => void this.update()),
+      panel.onDidChangeSelection(() => {
+        this.showAll = false;
+      }),
     );
+  }
+
+  /** Shows every memo, whatever is selected in the Codebook (until the selection changes). */
+  async showAllMemos(): Promise<void> {
+    this.showAll = true;
+    await this.update();
+  }
+
+  /** Shows only the memos of the codes selected in the Codebook again. */
+  async followSelection(): Promise<void> {
+    this.showAll = false;
+    await this.update();
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [media] };
+    view.description = this.description;
     const n = nonce();
     const script = view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'memos.js'));
     const style = view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'memos.css'));
@@ -70,6 +109,7 @@ export class MemosView implements vscode.WebviewViewProvider, vscode.Disposable 
 <title>Memos</title></head>
 <body>
 <input id="search" type="search" placeholder="Search memos, codes, documents" aria-label="Search memos">
+<p id="filter" hidden><span id="filter-text"></span> <button id="filter-action" type="button" class="link"></button></p>
 <p id="summary" role="status"></p>
 <ul id="list"></ul>
 <script nonce="${n}" src="${script}"></script>
@@ -82,6 +122,8 @@ export class MemosView implements vscode.WebviewViewProvider, vscode.Disposable 
           this.query = m.query.slice(0, 500);
           void this.update();
         } else if (m.type === 'open') void this.open(m.index);
+        else if (m.type === 'showAll') void this.showAllMemos();
+        else if (m.type === 'followSelection') void this.followSelection();
       }),
       view.onDidChangeVisibility(() => {
         if (view.visible) void this.update();
@@ -101,8 +143,23 @@ export class MemosView implements vscode.WebviewViewProvider, vscode.Disposable 
     if (!folder) return;
     const ix = await this.indexes.index(folder);
     const index = folder.codebook.index;
-    const selected = new Set(this.panel.selectedCodes);
+    const codes = this.panel.selectedCodes;
     const name = (c: string) => index?.codes.get(c)?.name ?? c;
+    const n = codes.length;
+    const some = `${n} selected code${n === 1 ? '' : 's'}`;
+    if (n === 0) this.filterNote = undefined;
+    else if (this.showAll) this.filterNote = { line: `Showing all memos, not only those of the ${n === 1 ? 'code' : `${n} codes`} selected in the Codebook.`, action: n === 1 ? 'Show only its memos' : 'Show only theirs', command: 'followSelection' };
+    else {
+      const named = (c: string) => (index?.codes.has(c) ? name(c) : `${c} (no longer in the codebook)`);
+      const names = codes.slice(0, 3).map(named).join(', ') + (n > 3 ? ` and ${n - 3} more` : '');
+      this.filterNote = { line: `Showing memos of ${some}: ${names}`, action: 'Show all', command: 'showAll' };
+    }
+    const selected = new Set(this.showAll ? [] : codes);
+    const attributes = this.indexes.filter.attributes;
+    const parts = [...(selected.size > 0 ? [some] : []), ...(attributes ? Object.entries(attributes).map(([k, v]) => `${k}: ${v.join(' or ')}`) : [])];
+    this.description = parts.length > 0 ? parts.join(' · ') : undefined;
+    if (this.view) this.view.description = this.description;
+    void vscode.commands.executeCommand('setContext', 'qda.memosFiltered', selected.size > 0);
     this.entries = ix.memos(this.query, this.indexes.filter).filter((e) => {
       if (selected.size === 0) return true;
       if (e.kind === 'code') return selected.has(e.code);
@@ -121,7 +178,8 @@ export class MemosView implements vscode.WebviewViewProvider, vscode.Disposable 
           return { kind: e.kind, title: e.codes.map(name).join(', '), text: e.text, where: `${e.document} · “${e.quote.length > 80 ? e.quote.slice(0, 79) + '…' : e.quote}” · ${e.creator}, ${e.created.slice(0, 10)}` };
       }
     });
-    void this.view?.webview.postMessage({ type: 'memos', query: this.query, items: this.items });
+    const message: ToWebview = { type: 'memos', query: this.query, items: this.items, filter: this.filterNote, filtered: selected.size > 0 };
+    void this.view?.webview.postMessage(message);
   }
 
   private async open(i: number): Promise<void> {

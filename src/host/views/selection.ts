@@ -3,7 +3,11 @@ import * as vscode from 'vscode';
 
 export class PanelState implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the selection or the hidden codes change. */
   readonly onDidChange = this.changed.event;
+  private readonly selectionChanged = new vscode.EventEmitter<void>();
+  /** Fires when codes are selected or unselected (even the same ones again). */
+  readonly onDidChangeSelection = this.selectionChanged.event;
   /** Code ids selected in the Codebook view (across folders, ids are per codebook). */
   selectedCodes: string[] = [];
   selectedFolder?: vscode.Uri;
@@ -13,6 +17,7 @@ export class PanelState implements vscode.Disposable {
   select(folder: vscode.Uri | undefined, codes: string[]): void {
     this.selectedFolder = folder;
     this.selectedCodes = codes;
+    this.selectionChanged.fire();
     this.changed.fire();
   }
 
@@ -32,5 +37,6 @@ export class PanelState implements vscode.Disposable {
 
   dispose(): void {
     this.changed.dispose();
+    this.selectionChanged.dispose();
   }
 }
