@@ -514,7 +514,7 @@ async function main() {
       console.log();
       console.log(`(a) each open → highlighted (ms): ${r.opens.filter((o) => o.target === 'coded').map((o) => o.highlightedMs.toFixed(0)).join(', ')}`);
       console.log(`(a) each open with its sidecar touched just before → highlighted (ms): ${r.opens.filter((o) => o.target === 'file').map((o) => `${o.highlightedMs.toFixed(0)} (from the ${o.loadedFrom ?? '?'})`).join(', ')}`);
-      console.log(`(a) each open's coding came from (the sidecar file, or the workspace index's reading of the unchanged file): ${r.opens.filter((o) => o.target === 'coded').map((o) => o.loadedFrom ?? '?').join(', ')}`);
+      console.log(`(a) each open's coding came from (the sidecar file, or the reading kept of the unchanged file): ${r.opens.filter((o) => o.target === 'coded').map((o) => o.loadedFrom ?? '?').join(', ')}`);
       if (r.profiles.length > 0) {
         for (const f of r.profiles) {
           const target = path.join(resultsDir, `extension-${path.basename(f)}`);

@@ -48,3 +48,22 @@ export async function walk(store: FileStore, dir: string, accept: (path: string)
   await visit(dir);
   return out.sort();
 }
+
+/** A change to a file the store was asked to watch (path relative to the store's root). */
+export interface FileEvent {
+  path: string;
+  kind: 'created' | 'changed' | 'deleted';
+}
+
+/**
+ * A FileStore that can report outside changes to its files: VS Code's file watcher in the
+ * extension, an in-memory store in tests. Events come asynchronously, after the change, possibly
+ * several for one change, as real file watchers report them.
+ */
+export interface WatchableStore extends FileStore {
+  /**
+   * Calls `listener` for every created, changed or deleted file whose name ends with `suffix`, and
+   * for every deleted path that may be a folder (a folder deleted with its files is reported alone).
+   */
+  watch(suffix: string, listener: (e: FileEvent) => void): { dispose(): void };
+}

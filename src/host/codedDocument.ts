@@ -10,7 +10,7 @@ import type { AnchorStatus, Annotation } from '../core/model/annotation';
 import type { Problem } from '../core/problems';
 import { anchorDocument } from '../core/project';
 import { encodeSidecar } from '../core/sidecar/encode';
-import { compareAnnotations, isWholeDocument, parseSidecar, type Sidecar, type SidecarLoad } from '../core/sidecar/format';
+import { compareAnnotations, isWholeDocument, type Sidecar, type SidecarLoad } from '../core/sidecar/format';
 import { hashText } from '../core/text/text';
 import { DocumentMapper } from './convert';
 
@@ -38,8 +38,8 @@ export class CodedDocument {
   sidecarExists = false;
   /** The sidecar's bytes as last read or written, to tell our own writes from outside changes. */
   lastSidecar?: Uint8Array;
-  /** Where the coding was last loaded from: the sidecar file, the workspace index's reading of it, or none. */
-  loadedFrom: 'file' | 'index' | 'none' = 'none';
+  /** Where the coding was last loaded from: the sidecar file, the reading kept of it (the file unchanged since), or none. */
+  loadedFrom: 'file' | 'kept' | 'none' = 'none';
   /** Positions changed since the sidecar was last written (text edits). */
   positionsChanged = false;
   /** Extra segment lists kept in step with edits (undo history). */
@@ -57,23 +57,12 @@ export class CodedDocument {
     return this.path + '.annotations.json';
   }
 
-  /** Replaces the coding with a sidecar file's content (or none), anchored against the current text. */
-  load(sidecar: Uint8Array | undefined): { moved: number; fuzzy: number; orphan: number } {
-    return this.loadRead(sidecar, sidecar === undefined ? undefined : parseSidecar(new TextDecoder('utf-8').decode(sidecar), this.sidecarPath));
-  }
-
-  /** As `load`, with the file's content already parsed (`read`, which anchoring changes). */
-  loadRead(sidecar: Uint8Array | undefined, read: SidecarLoad | undefined): { moved: number; fuzzy: number; orphan: number } {
-    return this.take(read, sidecar, sidecar === undefined ? 'none' : 'file');
-  }
-
   /**
-   * Replaces the coding with a sidecar already read (by the workspace index, from the file as it
-   * is now), anchored against the current text. Its bytes are not known: the next save compares
-   * with the file on disk.
+   * Replaces the coding with a sidecar's reading (`undefined`: there is none), anchored against the
+   * current text; `bytes` are the file's, when known (the next save compares with the file otherwise).
    */
-  loadParsed(load: SidecarLoad): { moved: number; fuzzy: number; orphan: number } {
-    return this.take(load, undefined, 'index');
+  loadRead(bytes: Uint8Array | undefined, read: SidecarLoad | undefined, from: CodedDocument['loadedFrom']): { moved: number; fuzzy: number; orphan: number } {
+    return this.take(read, bytes, from);
   }
 
   /**

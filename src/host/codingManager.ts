@@ -16,8 +16,8 @@ import { touchesBoundary } from '../core/anchoring/live';
 import type { Annotation } from '../core/model/annotation';
 import { documentPathFor, sidecarPathFor, SIDECAR_SUFFIX } from '../core/sidecar/iri';
 import { sameBytes } from '../core/sidecar/encode';
-import { createDocumentMemo, isWholeDocument, parseSidecar, type Sidecar, type SidecarLoad } from '../core/sidecar/format';
-import type { FileStat } from '../core/store';
+import { SidecarFiles, type SidecarChange } from '../core/sidecar/files';
+import { createDocumentMemo, isWholeDocument } from '../core/sidecar/format';
 import { CodebookService } from './codebookService';
 import { CodedDocument, copySegment, type Segment } from './codedDocument';
 import { DocumentMapper } from './convert';
@@ -39,6 +39,8 @@ export interface CodingChange {
 export interface Folder {
   folder: vscode.WorkspaceFolder;
   store: WorkspaceStore;
+  /** Every read and write of the folder's sidecars, and their changes on disk. */
+  sidecars: SidecarFiles;
   codebook: CodebookService;
 }
 
@@ -52,15 +54,13 @@ export class CodingManager implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly codebookChanged = new vscode.EventEmitter<Folder>();
   readonly onDidChangeCodebook = this.codebookChanged.event;
-  private readonly wrote = new vscode.EventEmitter<{ folder: Folder; path: string; bytes: Uint8Array; sidecar: Sidecar }>();
-  /** Fires after a sidecar was written by the editor, with its bytes and the coding written (so indexes need not read it again). */
-  readonly onDidWriteSidecar = this.wrote.event;
+  private readonly foldersChanged = new vscode.EventEmitter<void>();
+  /** Fires when workspace folders were added (each with its SidecarFiles) or removed. */
+  readonly onDidChangeFolders = this.foldersChanged.event;
   readonly undo = new CodingUndo((doc, ids, segments) => this.replaceSegments(doc, ids, segments), (d) => this.get(d));
-  /** Sidecar writes under way (and started in all) per document, to tell our own writes read back late from outside changes. */
-  private readonly writing = new WeakMap<CodedDocument, { active: number; started: number }>();
 
   constructor(readonly diagnostics: vscode.DiagnosticCollection) {
-    this.disposables.push(this.changed, this.codebookChanged, this.wrote, this.undo);
+    this.disposables.push(this.changed, this.codebookChanged, this.foldersChanged, this.undo);
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => void this.ensure(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
@@ -69,11 +69,6 @@ export class CodingManager implements vscode.Disposable {
       vscode.workspace.onDidRenameFiles((e) => void this.onRename(e)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.syncFolders()),
     );
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*' + SIDECAR_SUFFIX);
-    watcher.onDidChange((u) => void this.onSidecarChangedOnDisk(u));
-    watcher.onDidCreate((u) => void this.onSidecarChangedOnDisk(u));
-    watcher.onDidDelete((u) => void this.onSidecarChangedOnDisk(u));
-    this.disposables.push(watcher);
     this.syncFolders();
   }
 
@@ -82,6 +77,7 @@ export class CodingManager implements vscode.Disposable {
     for (const [key, f] of this.folders) {
       if (!current.has(key)) {
         f.codebook.dispose();
+        f.sidecars.dispose();
         this.folders.delete(key);
       }
     }
@@ -90,7 +86,11 @@ export class CodingManager implements vscode.Disposable {
       if (this.folders.has(key)) continue;
       const store = new WorkspaceStore(folder.uri);
       const codebook = new CodebookService(folder, store, this.diagnostics);
-      const f: Folder = { folder, store, codebook };
+      const sidecars = new SidecarFiles(store);
+      const f: Folder = { folder, store, sidecars, codebook };
+      sidecars.onDidChange((c) => {
+        if (!c.own) this.onSidecarChangedOnDisk(f, c);
+      });
       codebook.onDidChange(() => {
         this.codebookChanged.fire(f);
         for (const d of this.docs.values()) if (this.folderOf(d.document.uri) === f) this.changed.fire({ doc: d, reason: 'codebook' });
@@ -98,6 +98,7 @@ export class CodingManager implements vscode.Disposable {
       this.folders.set(key, f);
       void codebook.reload();
     }
+    this.foldersChanged.fire();
   }
 
   allFolders(): Folder[] {
@@ -134,44 +135,17 @@ export class CodingManager implements vscode.Disposable {
     return p;
   }
 
-  /**
-   * Where a sidecar already read can be had (the workspace index), when the file is unchanged
-   * since: opening a long, densely coded transcript then skips reading and checking its sidecar.
-   */
-  parsedSidecars?: (folder: Folder, sidecarPath: string) => Promise<SidecarLoad | undefined>;
-  /** Told what opening a document read from its sidecar file of this size and time (the index takes a copy). */
-  readSidecar?: (folder: Folder, sidecarPath: string, read: SidecarLoad, file: FileStat) => void;
-
   private async load(document: vscode.TextDocument): Promise<CodedDocument | undefined> {
     const f = this.folderOf(document.uri);
     if (!f) return undefined;
     const path = f.store.relative(document.uri);
     if (path === undefined) return undefined;
     const doc = new CodedDocument(document, path);
-    const parsed = await this.parsedSidecars?.(f, doc.sidecarPath).catch(() => undefined);
-    if (parsed) {
-      if (document.isClosed) return undefined;
-      this.reportLoad(doc, doc.loadParsed(parsed));
-      this.docs.set(document.uri.toString(), doc);
-      this.changed.fire({ doc, reason: 'load' });
-      return doc;
-    }
-    let bytes: Uint8Array | undefined;
-    // Size and time before reading: if the file changes meanwhile, they no longer match it.
-    const stamp = await f.store.stat(doc.sidecarPath);
-    try {
-      bytes = await f.store.readBytes(doc.sidecarPath);
-    } catch (e) {
-      doc.readOnly = true;
-      doc.problems = [{ file: doc.sidecarPath, severity: 'error', message: `The annotations file could not be read: ${(e as Error).message}` }];
-    }
+    // The reading kept by the folder's SidecarFiles (the index's, or the editor's last write) when
+    // the file is unchanged since; else the file, read and checked once for the editor and the index.
+    const reading = await f.sidecars.read(doc.sidecarPath);
     if (document.isClosed) return undefined;
-    if (!doc.readOnly) {
-      const read = bytes === undefined ? undefined : parseSidecar(new TextDecoder('utf-8').decode(bytes), doc.sidecarPath);
-      // The index would read the same file again: it takes this reading (before anchoring changes it).
-      if (read && stamp) this.readSidecar?.(f, doc.sidecarPath, read, stamp);
-      this.reportLoad(doc, doc.loadRead(bytes, read));
-    }
+    this.reportLoad(doc, doc.loadRead(reading.bytes, reading.load, reading.kept ? 'kept' : reading.load ? 'file' : 'none'));
     this.docs.set(document.uri.toString(), doc);
     this.changed.fire({ doc, reason: 'load' });
     return doc;
@@ -280,8 +254,8 @@ export class CodingManager implements vscode.Disposable {
       if (!opts.quiet) void vscode.window.showErrorMessage(`Coding of ${doc.path} is paused: ${doc.sidecarPath} could not be read safely (${doc.problems[0]?.message ?? 'see Problems'}). Fix or remove that file first; it was not overwritten.`);
       return false;
     }
-    // Coding taken from the index: compare with the file itself, so that saving unchanged coding
-    // writes nothing. (Before the coding is serialised, so that what is written is the latest.)
+    // Coding taken from a reading without its bytes: compare with the file itself, so that saving
+    // unchanged coding writes nothing. (Before the coding is serialised, so that what is written is the latest.)
     if (doc.lastSidecar === undefined && doc.sidecarExists) {
       const onDisk = await f.store.readBytes(doc.sidecarPath).catch(() => undefined);
       doc.lastSidecar ??= onDisk;
@@ -293,52 +267,24 @@ export class CodingManager implements vscode.Disposable {
       return true;
     }
     doc.lastSidecar = bytes;
-    let w = this.writing.get(doc);
-    if (!w) this.writing.set(doc, (w = { active: 0, started: 0 }));
-    w.active++;
-    w.started++;
-    try {
-      await f.store.writeAtomic(doc.sidecarPath, bytes);
-    } finally {
-      w.active--;
-    }
+    await f.sidecars.write(doc.sidecarPath, bytes, { ...doc.sidecar, annotations: doc.segments.map((s) => s.ann) });
     doc.sidecarExists = true;
     doc.positionsChanged = false;
-    this.wrote.fire({ folder: f, path: doc.sidecarPath, bytes, sidecar: { ...doc.sidecar, annotations: doc.segments.map((s) => s.ann) } });
     return true;
   }
 
   /** Reloads an open document's coding from its sidecar on disk (after a workspace-wide change). */
   async reloadFromDisk(folder: Folder, sidecarPath: string): Promise<void> {
-    const docPath = documentPathFor(sidecarPath);
-    const doc = [...this.docs.values()].find((d) => d.path === docPath && this.folderOf(d.document.uri) === folder);
-    if (!doc) return;
-    const bytes = await folder.store.readBytes(sidecarPath);
-    if (sameBytes(bytes, doc.lastSidecar)) return;
-    const counts = doc.load(bytes);
-    this.undo.forget(doc);
-    this.reportLoad(doc, counts);
-    this.changed.fire({ doc, reason: 'load' });
+    // A reading that differs from the one kept is announced, and reaches onSidecarChangedOnDisk.
+    await folder.sidecars.read(sidecarPath);
   }
 
-  private async onSidecarChangedOnDisk(uri: vscode.Uri): Promise<void> {
-    const f = this.folderOf(uri);
-    const sidecarPath = f?.store.relative(uri);
-    const docPath = sidecarPath ? documentPathFor(sidecarPath) : undefined;
-    if (!f || !docPath) return;
+  /** A sidecar changed on disk (git checkout, pull, another editor, the qda tool): the open document follows. */
+  private onSidecarChangedOnDisk(f: Folder, c: SidecarChange): void {
+    const docPath = documentPathFor(c.path);
     const doc = [...this.docs.values()].find((d) => d.path === docPath && this.folderOf(d.document.uri) === f);
-    if (!doc) return;
-    const before = this.writing.get(doc);
-    const busy = !!before?.active;
-    const started = before?.started ?? 0;
-    const bytes = await f.store.readBytes(sidecarPath!);
-    if (sameBytes(bytes, doc.lastSidecar)) return; // our own write
-    // While we write, what was read may be an earlier write of ours (the event of one coding action
-    // arriving during the next one's write): taking it for an outside change would undo the newer
-    // action. Our write under way reports itself with its own event once it is on disk.
-    const after = this.writing.get(doc);
-    if (busy || after?.active || (after?.started ?? 0) !== started) return;
-    const counts = doc.load(bytes);
+    if (!doc || sameBytes(c.bytes, doc.lastSidecar)) return;
+    const counts = doc.loadRead(c.bytes, c.load, c.load ? 'file' : 'none');
     this.undo.forget(doc);
     this.reportLoad(doc, counts);
     this.changed.fire({ doc, reason: 'load' });
@@ -351,15 +297,10 @@ export class CodingManager implements vscode.Disposable {
       const from = f?.store.relative(oldUri);
       const to = nf?.store.relative(newUri);
       if (!f || !nf || from === undefined || to === undefined || !/\.(md|markdown)$/i.test(from)) continue;
-      const oldSidecar = f.store.uri(sidecarPathFor(from));
-      const newSidecar = nf.store.uri(sidecarPathFor(to));
+      if (!(await f.store.stat(sidecarPathFor(from)))) continue; // no coding to move
       try {
-        await vscode.workspace.fs.stat(oldSidecar);
-      } catch {
-        continue; // no coding to move
-      }
-      try {
-        await vscode.workspace.fs.rename(oldSidecar, newSidecar, { overwrite: false });
+        if (f === nf) await f.sidecars.rename(sidecarPathFor(from), sidecarPathFor(to));
+        else await vscode.workspace.fs.rename(f.store.uri(sidecarPathFor(from)), nf.store.uri(sidecarPathFor(to)), { overwrite: false });
       } catch (err) {
         void vscode.window.showErrorMessage(`The coding of ${from} could not be moved with it to ${to}: ${(err as Error).message}. It is still in ${sidecarPathFor(from)}.`);
         continue;

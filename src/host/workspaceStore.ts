@@ -5,7 +5,7 @@
  * document waits for one.
  */
 import * as vscode from 'vscode';
-import type { FileStat, FileStore } from '../core/store';
+import type { FileEvent, FileStat, WatchableStore } from '../core/store';
 
 type NodeFs = typeof import('node:fs/promises');
 let nodeFs: Promise<NodeFs | undefined> | undefined;
@@ -19,7 +19,7 @@ function localFs(uri: vscode.Uri): Promise<NodeFs | undefined> | undefined {
 }
 const isMissing = (e: unknown): boolean => (e as NodeJS.ErrnoException)?.code === 'ENOENT' || (e instanceof vscode.FileSystemError && e.code === 'FileNotFound');
 
-export class WorkspaceStore implements FileStore {
+export class WorkspaceStore implements WatchableStore {
   constructor(readonly root: vscode.Uri) {}
 
   uri(path: string): vscode.Uri {
@@ -96,6 +96,25 @@ export class WorkspaceStore implements FileStore {
 
   async rename(from: string, to: string): Promise<void> {
     await vscode.workspace.fs.rename(this.uri(from), this.uri(to), { overwrite: false });
+  }
+
+  /** VS Code's file watcher over the folder, for files whose name ends with `suffix` (and deleted folders). */
+  watch(suffix: string, listener: (e: FileEvent) => void): vscode.Disposable {
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.root, `**/*${suffix}`));
+    const on = (kind: FileEvent['kind']) => (uri: vscode.Uri) => {
+      const path = this.relative(uri);
+      if (path !== undefined) listener({ path, kind });
+    };
+    watcher.onDidCreate(on('created'));
+    watcher.onDidChange(on('changed'));
+    watcher.onDidDelete(on('deleted'));
+    // A folder deleted with the files in it is reported as the folder alone.
+    const folders = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.root, '**'), true, true, false);
+    folders.onDidDelete((uri) => {
+      const path = this.relative(uri);
+      if (path !== undefined && !path.endsWith(suffix)) listener({ path, kind: 'deleted' });
+    });
+    return vscode.Disposable.from(watcher, folders);
   }
 
   async delete(path: string): Promise<void> {

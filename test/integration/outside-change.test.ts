@@ -40,6 +40,11 @@ async function rewriteOnDisk(uri: vscode.Uri, document: vscode.TextDocument, tex
 
 describe('A coded document changed on disk while open', () => {
   before(activateWithCodebook);
+  // The other test files count the fixture workspace's coding: leave it as it was.
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.delete(fileUri('outside'), { recursive: true });
+  });
 
   it('keeps every segment whose text survives on its text, through insertions, rewording and restoring, and saves no orphan', async () => {
     const path = 'outside/rewritten.md';

@@ -64,7 +64,7 @@ describe('Opening a coded document', () => {
       assert.equal(st.segments.length, 1);
       return st;
     }, 'the coding to load');
-    assert.equal(s.loadedFrom, 'index');
+    assert.equal(s.loadedFrom, 'kept');
     assert.equal(s.readOnly, false);
     assert.deepEqual(s.segments.map((x) => ({ codes: x.codes, memo: x.memo, status: x.status, text: x.text })), [{ codes: ['coordinating-activities'], memo: 'Daily list from the hub', status: 'exact', text: quote }]);
 

@@ -273,70 +273,21 @@ describe('workspace index', () => {
     assert.deepEqual([...index.attributeValues()], [['site', ['Hospital C']]]);
   });
 
-  it('hands out a copy of a sidecar it read only while the file keeps the size and time it had then', async () => {
-    const path = 'interviews/a.md.annotations.json';
-    const text = sidecarText('interviews/a.md', [ann(2, ['tempo'], { memo: 'm' }), ann(1, ['conductor', 'tempo'])]);
-    const store = new MemoryStore({ [path]: text, 'bad.md.annotations.json': '{ not json' });
-    const index = await loadAll(store, { codebook: CB });
-    const stat = (await store.stat(path))!;
-    const got = index.parsedSidecar(path, stat)!;
-    assert.deepEqual(got, parseSidecar(text, path));
-    // A copy: changing it changes neither the index nor the next copy.
-    got.sidecar!.annotations[0].codes.push('membership');
-    got.sidecar!.annotations[1].exact = 'changed';
-    assert.deepEqual(index.parsedSidecar(path, stat), parseSidecar(text, path));
-    assert.equal(index.codeCounts().get('membership')?.segments ?? 0, 0);
-    assert.equal(index.codeCounts().get('tempo')?.segments, 2);
-    // Another size or time: the file is not the one read.
-    assert.equal(index.parsedSidecar(path, { ...stat, mtime: stat.mtime + 1 }), undefined);
-    assert.equal(index.parsedSidecar(path, { ...stat, size: stat.size + 1 }), undefined);
-    // Nothing for a file that could not be read, or one indexed without its size and time.
-    const badStat = (await store.stat('bad.md.annotations.json'))!;
-    assert.equal(index.parsedSidecar('bad.md.annotations.json', badStat), undefined);
-    index.upsertSidecar(path, text);
-    assert.equal(index.parsedSidecar(path, stat), undefined);
-    index.upsertSidecar(path, text, stat);
-    assert.ok(index.parsedSidecar(path, stat));
-    index.removeSidecar(path);
-    assert.equal(index.parsedSidecar(path, stat), undefined);
-  });
-
-  it('takes a reading made by the editor, keeping its own copy, and knows the file as read', () => {
+  it('takes a reading as read or written elsewhere, keeping what it needs: later changes to the reading do not reach it', () => {
     const path = 'c.md.annotations.json';
     const text = sidecarText('c.md', [ann(1, ['tempo'], { memo: 'x' }), ann(2, ['conductor'])]);
     const index = new WorkspaceIndex(CB);
     const read = parseSidecar(text, path);
-    const stamp = { size: text.length, mtime: 7 };
-    assert.equal(index.hasRead(path, stamp), false);
-    index.upsertRead(path, read, stamp);
-    assert.equal(index.hasRead(path, stamp), true);
-    assert.equal(index.hasRead(path, { ...stamp, mtime: 8 }), false);
+    index.upsertLoad(path, read);
     assert.equal(index.codeCounts().get('tempo')?.segments, 1);
-    // The editor anchors and changes its reading afterwards: the index's copy is untouched.
+    // The editor anchors and changes its reading afterwards: the index's counts are untouched.
     read.sidecar!.annotations[0].codes.push('membership');
     read.sidecar!.annotations[1].start = 999;
     assert.equal(index.codeCounts().get('membership')?.segments ?? 0, 0);
-    assert.deepEqual(index.parsedSidecar(path, stamp), parseSidecar(text, path));
-    // An unreadable file is recorded as a problem, and not as read.
-    index.upsertRead('bad.md.annotations.json', parseSidecar('{ nope', 'bad.md.annotations.json'), stamp);
-    assert.equal(index.hasRead('bad.md.annotations.json', stamp), false);
-    assert.equal(index.problems().some((p) => p.file === 'bad.md.annotations.json'), true);
-  });
-
-  it('hands out what the editor wrote once its file is known, as reading that file would give it', () => {
-    const path = 'b.md.annotations.json';
-    const index = new WorkspaceIndex(CB);
-    const written: Sidecar = { version: 1, id: PAGE_ID, textHash: 'sha256:' + '1'.repeat(64), annotations: [ann(3, ['tempo']), ann(1, ['conductor'], { memo: 'x' })] };
-    index.upsertWritten(path, written);
-    const stamp = { size: 10, mtime: 5 };
-    assert.equal(index.parsedSidecar(path, stamp), undefined, 'not before its size and time are known');
-    written.annotations[0].codes.push('membership'); // the editor's objects change later
-    index.stampWritten(path, stamp);
-    const original: Sidecar = { ...written, annotations: [ann(3, ['tempo']), ann(1, ['conductor'], { memo: 'x' })] };
-    assert.deepEqual(index.parsedSidecar(path, stamp), parseSidecar(serializeSidecar(original, 'b.md'), path));
-    index.upsertSidecar(path, sidecarText('b.md', [ann(4, ['tempo'])]));
-    index.stampWritten(path, stamp);
-    assert.equal(index.parsedSidecar(path, stamp), undefined, 'a later read without size and time replaces it');
+    // An unreadable file is recorded as a problem, and its earlier counts dropped.
+    index.upsertLoad(path, parseSidecar('{ nope', path));
+    assert.equal(index.problems().some((p) => p.file === path), true);
+    assert.equal(index.codeCounts().get('tempo')?.segments ?? 0, 0);
   });
 });
 

@@ -21,7 +21,7 @@ import type { CodebookIndex } from '../codebook/codebook';
 import type { Annotation } from '../model/annotation';
 import type { Problem } from '../problems';
 import { isDocumentPath, isSidecarPath } from '../project';
-import { compareAnnotations, copySidecarLoad, isWholeDocument, parseSidecar, type Sidecar, type SidecarLoad } from '../sidecar/format';
+import { compareAnnotations, isWholeDocument, parseSidecar, type SidecarLoad } from '../sidecar/format';
 import { documentPathFor } from '../sidecar/iri';
 import { walk, type FileStat, type FileStore } from '../store';
 
@@ -110,10 +110,6 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export class WorkspaceIndex {
   private readonly docs = new Map<string, DocEntry>();
   private readonly problemsBySidecar = new Map<string, Problem[]>();
-  /** Each sidecar as read, with the file's size and time when it was read (see `parsedSidecar`). */
-  private readonly reads = new Map<string, { load: SidecarLoad; file: FileStamp }>();
-  /** The sidecar last written by the editor, until its file's size and time are known (`stampWritten`). */
-  private readonly written = new Map<string, SidecarLoad>();
   private readonly attrs = new Map<string, Attributes>();
   /** Attribute name → value → how many documents have it. */
   private readonly attrValues = new Map<string, Map<string, number>>();
@@ -156,89 +152,32 @@ export class WorkspaceIndex {
   }
 
   /** Indexes (or re-indexes) one sidecar from its text. Never throws. */
-  upsertSidecar(sidecarPath: string, text: string, file?: FileStamp): void {
+  upsertSidecar(sidecarPath: string, text: string): void {
+    this.upsertLoad(sidecarPath, parseSidecar(text, sidecarPath));
+  }
+
+  /**
+   * Indexes (or re-indexes) one sidecar as read or written (see SidecarFiles, through which every
+   * read and write of the extension goes). The index takes what it needs; later changes to `load`
+   * do not reach it.
+   */
+  upsertLoad(sidecarPath: string, load: SidecarLoad): void {
     const document = documentPathFor(sidecarPath);
     this.changeCount++;
-    this.reads.delete(sidecarPath);
-    this.written.delete(sidecarPath);
     if (document === undefined) {
       this.problemsBySidecar.set(sidecarPath, [{ file: sidecarPath, severity: 'warning', message: 'Not an annotations file (its name must end in .annotations.json); not indexed.' }]);
       return;
     }
-    this.record(sidecarPath, document, parseSidecar(text, sidecarPath), file);
-  }
-
-  /**
-   * Indexes a sidecar someone else has just read (the editor, opening its document), from the file
-   * of this size and time; the index keeps a copy. Its own look at the file then finds it read.
-   */
-  upsertRead(sidecarPath: string, load: SidecarLoad, file: FileStamp): void {
-    const document = documentPathFor(sidecarPath);
-    if (document === undefined) return;
-    this.changeCount++;
-    this.reads.delete(sidecarPath);
-    this.written.delete(sidecarPath);
-    this.record(sidecarPath, document, copySidecarLoad(load), file);
-  }
-
-  /** Whether the index has read the sidecar as the file of this size and time. */
-  hasRead(sidecarPath: string, file: FileStamp): boolean {
-    const r = this.reads.get(sidecarPath);
-    return !!r && r.file.size === file.size && r.file.mtime === file.mtime;
-  }
-
-  private record(sidecarPath: string, document: string, load: SidecarLoad, file: FileStamp | undefined): void {
     this.detach(document);
     if (load.problems.length > 0) this.problemsBySidecar.set(sidecarPath, load.problems);
     else this.problemsBySidecar.delete(sidecarPath);
     if (!load.sidecar) return;
-    if (file) this.reads.set(sidecarPath, { load, file: { size: file.size, mtime: file.mtime } });
     this.attach(this.buildEntry(document, load.sidecar.annotations));
-  }
-
-  /**
-   * Records a sidecar just written from `sidecar` (by the editor), without reading the file back:
-   * what was written is known, and valid. The annotations are copied, so later changes to them do
-   * not reach the index unannounced.
-   */
-  upsertWritten(sidecarPath: string, sidecar: Sidecar): void {
-    const document = documentPathFor(sidecarPath);
-    if (document === undefined) return;
-    this.changeCount++;
-    this.reads.delete(sidecarPath);
-    this.detach(document);
-    this.problemsBySidecar.delete(sidecarPath);
-    const annotations = sidecar.annotations.map((a) => ({ ...a, codes: [...a.codes] }));
-    this.attach(this.buildEntry(document, annotations));
-    // As reading the file back would give it (in file order), for parsedSidecar once stamped.
-    this.written.set(sidecarPath, { sidecar: { ...sidecar, annotations: [...annotations].sort(compareAnnotations) }, problems: [], readOnly: false });
-  }
-
-  /**
-   * Records that the sidecar last given to `upsertWritten` is on disk with this size and time (its
-   * file watcher's event, with the bytes read back and found to be those written).
-   */
-  stampWritten(sidecarPath: string, file: FileStamp): void {
-    const load = this.written.get(sidecarPath);
-    if (load) this.reads.set(sidecarPath, { load, file: { size: file.size, mtime: file.mtime } });
-  }
-
-  /**
-   * The sidecar as the index read it, when the file is still the one read: same size and
-   * modification time as `file` (the caller's fresh look at it). A copy, free to change. Opening
-   * a document then takes its coding from here instead of reading and checking the file again.
-   */
-  parsedSidecar(sidecarPath: string, file: FileStamp): SidecarLoad | undefined {
-    const r = this.reads.get(sidecarPath);
-    if (!r || !this.hasRead(sidecarPath, file) || !r.load.sidecar) return undefined;
-    return copySidecarLoad(r.load);
   }
 
   /** Forgets a sidecar (deleted, or its document renamed). */
   removeSidecar(sidecarPath: string): void {
     this.changeCount++;
-    this.reads.delete(sidecarPath);
-    this.written.delete(sidecarPath);
     this.problemsBySidecar.delete(sidecarPath);
     const document = documentPathFor(sidecarPath);
     if (document !== undefined) this.detach(document);
@@ -598,6 +537,8 @@ export interface LoadAllOptions {
    * document is read too.
    */
   attributes?: (documentPath: string, text: string) => Attributes | undefined;
+  /** Reads a sidecar (default: from the store, parsed); the extension reads through its SidecarFiles. */
+  readSidecar?: (sidecarPath: string) => Promise<SidecarLoad | undefined>;
 }
 
 /** Walks the workspace once and indexes every sidecar (and, if asked, documents' attributes). */
@@ -606,14 +547,18 @@ export async function loadAll(store: FileStore, options: LoadAllOptions = {}): P
   if (options.index && options.codebook) index.setCodebook(options.codebook);
   const readAttributes = options.attributes;
   const paths = await walk(store, '', (p) => isSidecarPath(p) || (readAttributes !== undefined && isDocumentPath(p)));
-  for (const p of paths) {
-    // A sidecar's size and time are taken before it is read: if it changes meanwhile, they no
-    // longer match and nobody takes the index's reading of it for the file's current content.
-    const stamp = isSidecarPath(p) ? await store.stat(p) : undefined;
+  const readSidecar = options.readSidecar ?? (async (p: string) => {
     const text = await store.readText(p);
-    if (text === undefined) continue;
-    if (isSidecarPath(p)) index.upsertSidecar(p, text, stamp);
-    else index.setAttributes(p, readAttributes!(p, text));
+    return text === undefined ? undefined : parseSidecar(text, p);
+  });
+  for (const p of paths) {
+    if (isSidecarPath(p)) {
+      const load = await readSidecar(p);
+      if (load) index.upsertLoad(p, load);
+      continue;
+    }
+    const text = await store.readText(p);
+    if (text !== undefined) index.setAttributes(p, readAttributes!(p, text));
   }
   return index;
 }
