@@ -152,7 +152,7 @@ async function run() {
   const onLine = (line) => {
     console.log(`  | ${line}`);
     const step = /^\[start\] (.*)/.exec(line);
-    if (step) {
+    if (step && lastPhase) {
       phases.push([lastPhase[0], Date.now() - lastPhase[1]]);
       lastPhase = [step[1].replace(/ \(.*/, ''), Date.now()];
     }
@@ -185,6 +185,7 @@ async function run() {
     }
   }
   phases.push([lastPhase[0], Date.now() - lastPhase[1]]);
+  lastPhase = undefined;
   phases.push(['npm start until the address (total)', Date.now() - t0]);
   say(`address printed: ${url.page}`);
   if (url.port !== port) fail(`npm start used port ${url.port}, not PORT=${port}.`);
@@ -202,7 +203,8 @@ async function run() {
   await checkPage(url.page, tmpRoot);
   phases.push(['page loads in Chromium with the extension', Date.now() - t1]);
   for (const [pid, stat] of processesOf(child.pid, home)) seen.set(pid, stat);
-  say(`npm start runs ${seen.size} processes: ${[...seen.keys()].join(' ')}`);
+  const running = [...seen].filter(([pid, stat]) => stillAlive(pid, stat)).map(([pid]) => pid);
+  say(`npm start has started ${seen.size} processes so far; running now: ${running.join(' ')}`);
   if (exit) fail(`npm start ended (code ${exit.code}) while code-server should be running.`);
 
   // 4. Ctrl+C.
@@ -230,6 +232,7 @@ async function run() {
   const closed = await fetch(`${url.base}/healthz`, { signal: AbortSignal.timeout(5000) }).then(() => false, () => true);
   if (!closed) fail(`${url.base} still answers after Ctrl+C.`);
   say(`${url.base} no longer answers`);
+  say(`left in the new home folder: ${fs.readdirSync(home).sort().join(', ')} (the npm cache and ${path.join('.cache', 'orchestration-qda-test')} are expected)`);
 }
 
 /** Headless Chromium: VS Code's workbench, the sample in the explorer, the extension's views. */
