@@ -115,7 +115,12 @@ else
   # Node 24 first on PATH: code-server's postinstall refuses any other major version.
   # --nodedir: ~/.npmrc may point node-gyp at another Node's headers.
   # NODE_COMPILE_CACHE: Node 24 would otherwise leave its compile cache in /tmp.
+  # npm_config_globalconfig: npm looks for the machine's npmrc next to the Node it runs on, which
+  # under Node 24 is $NODE_DIR/etc/npmrc; a registry, proxy or certificate set for this machine
+  # in the npmrc of the usual Node would be missed.
+  globalconfig="$(npm config get globalconfig)"
   PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" NODE_COMPILE_CACHE="$CACHE/node-compile-cache" \
+    npm_config_globalconfig="$globalconfig" \
     npm install --prefix "$CS_PREFIX" --no-audit --no-fund --nodedir="$NODE_DIR" \
     "code-server@$CODE_SERVER_VERSION"
   [ -f "$CS_DIR/out/node/entry.js" ] || { say "code-server: $CS_DIR/out/node/entry.js missing after install"; exit 1; }
