@@ -20,6 +20,41 @@ CS_MARKER="$CS_PREFIX/.installed"
 say() { printf 'setup-vscode-test: %s\n' "$*"; }
 start=$SECONDS
 
+# Run from an npm script (npm start, npm run ..., a CI step under npm), this script inherits what
+# that npm put into the environment for its own scripts: npm_config_user_agent names the Node the
+# outer npm ran on (code-server's install script takes its Node version from it and refuses
+# anything but Node 24), npm_config_node_gyp, npm_package_*, npm_lifecycle_*, NODE (the outer
+# Node), INIT_CWD, and the project's node_modules/.bin and npm's node-gyp-bin on the PATH. None of
+# it may reach the npm below, which runs on Node 24 for another package folder: every npm_*
+# variable (npm reads them in any case) is dropped, except those saying which registry to use and
+# how to reach it, which a user may have set on purpose. npm reads ~/.npmrc and the global npmrc
+# itself, so settings from those files still apply.
+keep_npm_variable() {
+  case "$1" in
+    npm_config_registry | npm_config_*:registry | npm_config_proxy | npm_config_https_proxy | \
+      npm_config_noproxy | npm_config_cafile | npm_config_ca | npm_config_cert | npm_config_key | \
+      npm_config_strict_ssl | npm_config_local_address | npm_config_userconfig | \
+      npm_config_globalconfig | npm_config_cache | npm_config_offline | npm_config_prefer_offline | \
+      npm_config_prefer_online | npm_config_fetch_* | npm_config_maxsockets) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+while IFS= read -r name; do
+  case "${name,,}" in
+    npm_*) keep_npm_variable "${name,,}" || unset "$name" ;;
+  esac
+done < <(compgen -e)
+unset INIT_CWD NODE
+clean_path=""
+IFS=: read -r -a path_dirs <<< "$PATH"
+for dir in "${path_dirs[@]}"; do
+  case "$dir" in
+    "" | */node_modules/.bin | */node-gyp-bin) ;;
+    *) clean_path="${clean_path:+$clean_path:}$dir" ;;
+  esac
+done
+export PATH="$clean_path"
+
 mkdir -p "$CACHE"
 say "cache: $CACHE"
 
@@ -80,7 +115,12 @@ else
   # Node 24 first on PATH: code-server's postinstall refuses any other major version.
   # --nodedir: ~/.npmrc may point node-gyp at another Node's headers.
   # NODE_COMPILE_CACHE: Node 24 would otherwise leave its compile cache in /tmp.
+  # npm_config_globalconfig: npm looks for the machine's npmrc next to the Node it runs on, which
+  # under Node 24 is $NODE_DIR/etc/npmrc; a registry, proxy or certificate set for this machine
+  # in the npmrc of the usual Node would be missed.
+  globalconfig="$(npm config get globalconfig)"
   PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" NODE_COMPILE_CACHE="$CACHE/node-compile-cache" \
+    npm_config_globalconfig="$globalconfig" \
     npm install --prefix "$CS_PREFIX" --no-audit --no-fund --nodedir="$NODE_DIR" \
     "code-server@$CODE_SERVER_VERSION"
   [ -f "$CS_DIR/out/node/entry.js" ] || { say "code-server: $CS_DIR/out/node/entry.js missing after install"; exit 1; }
