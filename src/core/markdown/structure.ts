@@ -18,8 +18,8 @@ import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
-import { parseDocument } from 'yaml';
 import type { Problem } from '../problems';
+import { readFrontMatterYaml } from './frontMatter';
 
 /** A span of the normalised text in UTF-16 offsets, `end` exclusive. */
 export interface Range {
@@ -35,7 +35,7 @@ export interface FrontMatter {
   range: Range;
   /** The YAML between the fences, as written. */
   raw: string;
-  /** The YAML as a plain object; empty when it is malformed or not a mapping. */
+  /** The YAML as a plain object (dates as text: see frontMatter.ts); empty when it is malformed or not a mapping. */
   attributes: Record<string, unknown>;
 }
 
@@ -393,34 +393,9 @@ export function readBlocks(text: string, offset: number, line: number, source: s
 // ---------------------------------------------------------------------------------------------
 // Front matter
 
-/** Reads front matter YAML into a plain object. Never throws: malformed YAML becomes a problem with its line. */
+/** Reads front matter YAML into a plain object (with the one reader of markdown/frontMatter.ts). Never throws: malformed YAML becomes a problem with its line. */
 export function readFrontMatter(yaml: { start: number; end: number; value: string }): { frontMatter: FrontMatter; problems: LineProblem[] } {
-  const problems: LineProblem[] = [];
-  let attributes: Record<string, unknown> = {};
-  // The YAML starts on line 2, after the opening `---`.
-  const FIRST_LINE = 2;
-  try {
-    const doc = parseDocument(yaml.value, { prettyErrors: true, uniqueKeys: true, logLevel: 'silent' });
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const at = e.linePos?.[0];
-        const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        problems.push({ line: FIRST_LINE - 1 + (at?.line ?? 1), ...(at ? { column: at.col } : {}), severity: 'error', message: `The front matter is not valid YAML: ${message}.`.replace(/\.\.$/, '.') });
-      }
-    } else {
-      for (const w of doc.warnings) {
-        const at = w.linePos?.[0];
-        problems.push({ line: FIRST_LINE - 1 + (at?.line ?? 1), ...(at ? { column: at.col } : {}), severity: 'warning', message: `In the front matter: ${w.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}.`.replace(/\.\.$/, '.') });
-      }
-      const value: unknown = doc.toJS({ maxAliasCount: 100 });
-      if (value !== null && value !== undefined) {
-        if (typeof value === 'object' && !Array.isArray(value)) attributes = value as Record<string, unknown>;
-        else problems.push({ line: FIRST_LINE, severity: 'warning', message: 'The front matter should be a list of "name: value" lines; it is ignored.' });
-      }
-    }
-  } catch (e) {
-    problems.push({ line: FIRST_LINE, severity: 'error', message: `The front matter could not be read: ${(e as Error).message.split('\n')[0]}` });
-  }
+  const { attributes, problems } = readFrontMatterYaml(yaml.value);
   return { frontMatter: { range: { start: yaml.start, end: yaml.end }, raw: yaml.value, attributes }, problems };
 }
 
