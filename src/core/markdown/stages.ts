@@ -36,7 +36,7 @@
 import type { Annotation } from '../model/annotation';
 import type { Stage } from '../model/codebook';
 import type { Text } from '../text/text';
-import type { DocumentStructure, LineProblem, Range } from './structure';
+import type { DocumentStructure, LineProblem, MarkedPassage, Range } from './structure';
 
 /** A coded segment in UTF-16 offsets, `end` exclusive. */
 export interface CodedSegment {
@@ -404,4 +404,38 @@ export function assignWithCodeSets(
   const out: StageAssignments = { sections, turns, passages, segments: segmentAssignments, reaches, problems };
   if (frontMatterStage !== undefined) out.frontMatterStage = frontMatterStage;
   return { assignments: out, codeSets: segSets, order, codeName };
+}
+
+/** A passage a stage marker places in its stage, for lists across documents (the Stages view, the stage report). */
+export interface PassageInStage {
+  /** A stage id of the codebook. */
+  stage: string;
+  /** Index in structure.passages. */
+  index: number;
+  passage: MarkedPassage;
+  /** The line of the marker that places it. */
+  markerLine: number;
+  /** The passage's text, as written. */
+  text: string;
+  /** Where it is, in code points (the sidecar's unit, what qda.openSegment takes). */
+  start: number;
+  end: number;
+}
+
+/**
+ * The passages a document's stage markers place, in document order: the same placing the outline
+ * shows (assignStages), keeping those placed by their own marker (a passage under a marker that
+ * names no stage of the codebook is placed by the front matter or its codes, and listed there
+ * only). `text` is the document's normalised text.
+ */
+export function passagesInStages(structure: DocumentStructure, stages: readonly Stage[], text: Text): PassageInStage[] {
+  const { passages } = assignStages(structure, stages, [], () => undefined);
+  const out: PassageInStage[] = [];
+  for (let i = 0; i < passages.length; i++) {
+    const a = passages[i];
+    if (a.source !== 'marker' || a.stage === undefined) continue;
+    const p = structure.passages[i];
+    out.push({ stage: a.stage, index: i, passage: p, markerLine: structure.markers[p.marker].line, text: text.text.slice(p.range.start, p.range.end), start: text.toCodePoint(p.range.start), end: text.toCodePoint(p.range.end) });
+  }
+  return out;
 }
