@@ -121,7 +121,7 @@ export class StageOutline implements vscode.DocumentSymbolProvider {
         const notListed: string[] = [];
         if (g.unlisted?.turns) notListed.push(`${g.unlisted.turns} speaker turn${g.unlisted.turns === 1 ? '' : 's'}`);
         if (g.unlisted?.passages) notListed.push(`${g.unlisted.passages} passage${g.unlisted.passages === 1 ? '' : 's'}`);
-        const detail = `${items.length} item${items.length === 1 ? '' : 's'}${left > 0 ? `; ${left} coded segments not listed (see the Stages view)` : ''}${notListed.length > 0 ? `; sections only, ${notListed.join(' and ')} not listed` : ''}`;
+        const detail = `${items.length} item${items.length === 1 ? '' : 's'}${left > 0 ? `; ${left} coded segments not listed (see the Stages view)` : ''}${notListed.length > 0 ? `; ${notListed.join(' and ')} not listed (sections only)` : ''}`;
         const s = new vscode.DocumentSymbol(g.name, detail, vscode.SymbolKind.Namespace, r, new vscode.Range(r.start, r.start));
         s.children = items.map(symbol);
         for (const c of s.children) s.range = s.range.union(c.range);
