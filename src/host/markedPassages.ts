@@ -1,7 +1,8 @@
 /**
  * The passages stage markers place, across the documents of a workspace folder, for the Stages
  * view and the stage report: every Markdown document is read once, and again only when it changes
- * on disk (a file watcher forgets it). Which passage goes to which stage is the core's decision
+ * on disk (a file watcher forgets it); only those with a stage marker are parsed, and only the
+ * passages are kept. Which passage goes to which stage is the core's decision
  * (passagesInStages), the same the outline shows.
  */
 import * as vscode from 'vscode';
@@ -16,6 +17,14 @@ import type { CodingManager, Folder } from './codingManager';
 export interface DocumentReading {
   text: Text;
   structure: DocumentStructure;
+}
+
+/** What a stage marker starts with (structure.ts finds them exactly). */
+const MARKER = /<!--\s*stage\s*:/i;
+
+function readDocument(raw: string): DocumentReading {
+  const text = Text.fromRaw(raw);
+  return { text, structure: parseStructure(text.text) };
 }
 
 interface FolderCache {
@@ -58,11 +67,7 @@ export class MarkedPassages implements vscode.Disposable {
     const c = this.cache(folder);
     let p = c.docs.get(path);
     if (!p) {
-      p = folder.store.readText(path).then((raw) => {
-        if (raw === undefined) return undefined;
-        const text = Text.fromRaw(raw);
-        return { text, structure: parseStructure(text.text) };
-      });
+      p = folder.store.readText(path).then((raw) => (raw === undefined ? undefined : readDocument(raw)));
       c.docs.set(path, p);
     }
     return p;
@@ -81,7 +86,9 @@ export class MarkedPassages implements vscode.Disposable {
     for (const path of paths) {
       let placed = c.placed.get(path);
       if (!placed) {
-        const doc = await this.read(folder, path);
+        // Most transcripts have no marker: they are not parsed (nor kept).
+        const known = c.docs.get(path);
+        const doc = known ? await known : await folder.store.readText(path).then((raw) => (raw !== undefined && MARKER.test(raw) ? readDocument(raw) : undefined));
         placed = doc && doc.structure.markers.length > 0 ? passagesInStages(doc.structure, stages, doc.text) : [];
         c.placed.set(path, placed);
       }

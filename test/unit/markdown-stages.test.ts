@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CodebookIndex, parseCodebook } from '../../src/core/codebook/codebook';
 import { buildOutline, NO_STAGE, type OutlineItem } from '../../src/core/markdown/outline';
-import { assignStages, type CodedSegment, listWords, segmentsFromAnnotations } from '../../src/core/markdown/stages';
+import { assignStages, type CodedSegment, listWords, passagesInStages, segmentsFromAnnotations } from '../../src/core/markdown/stages';
 import { parseStats, parseStructure } from '../../src/core/markdown/structure';
 import type { Stage } from '../../src/core/model/codebook';
 import { parseSidecar } from '../../src/core/sidecar/format';
@@ -303,6 +303,19 @@ describe('markdown stages and outline', () => {
       assert.equal(text.slice(ward.range.start, ward.range.end), 'The hospice nurse sat in on the huddle for the first time.\n\n- two porters\n- the coordinator');
       assert.deepEqual(o.assignments.passages.map((a) => a.stage), ['relationships', 'membership', 'leadership']);
       assert.deepEqual(o.groups[0].items[0].range, s.passages[2].range);
+    });
+
+    it('the passages marked for each stage, across documents: those their own marker places, with their text and code-point offsets', () => {
+      const text = ['---', 'stage: leadership', '---', '', '😀 An emoji first.', '', '<!-- stage: Membership and roles -->', '', 'Zoë 😀 wrote it down.', '', '- and a list', '', '<!-- stage: nonsense -->', '', 'Placed by the front matter, not marked.', '', '<!-- stage: relationships -->', '', 'Dan: a turn, not a passage.'].join('\n');
+      const t = new Text(text);
+      const placed = passagesInStages(parseStructure(text), STAGES, t);
+      assert.deepEqual(placed.map((p) => [p.stage, p.markerLine, p.passage.line, p.text, t.slice(p.start, p.end)]), [
+        ['membership', 7, 9, 'Zoë 😀 wrote it down.\n\n- and a list', 'Zoë 😀 wrote it down.\n\n- and a list'],
+      ]);
+      assert.equal(placed[0].start, text.indexOf('Zoë') - 1, 'code points: the emoji before counts once');
+      // The outline agrees: the unknown marker's passage is placed by the front matter.
+      const o = buildOutline(parseStructure(text), STAGES, [], codeName, stageOfCode);
+      assert.deepEqual(o.groups[0].items.filter((x) => x.kind === 'passage').map((x) => [x.name, x.detail]), [['Placed by the front matter, not marked.', 'stage "leadership" in the front matter']]);
     });
 
     it('"No stage" lists the sections only when the document has headings, its turns when it has none, and counts them in its name', () => {
