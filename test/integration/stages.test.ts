@@ -817,6 +817,36 @@ describe('Stage outlines', () => {
     assert.ok(checked >= FIXTURE_SEGMENTS.length, `only ${checked} links checked`);
   });
 
+  it('follows field notes written and changed on disk in the Stages view, and the case-attribute filter', async () => {
+    const path = 'scratch/stages-notes.md';
+    const uri = fileUri(path);
+    const passages = async (stage: string) => {
+      const marked = (await stagesTree()).find((n) => n.label === stageName(stage))?.children.find((n) => n.label === MARKED);
+      return marked?.children.find((d) => d.label === 'stages-notes.md')?.children.map((p) => p.label) ?? [];
+    };
+    try {
+      await writeText(uri, '---\nsite: Kelderby\n---\n\n<!-- stage: membership -->\n\nThe volunteers now sign in at the desk.\n');
+      await waitFor(async () => assert.deepEqual(await passages(MEMBERSHIP), ['“The volunteers now sign in at the desk.”']), 'the new field notes in the Stages view');
+      await writeText(uri, '---\nsite: Kelderby\n---\n\n<!-- stage: leadership -->\n\nThe volunteers now sign in at the desk.\n');
+      await waitFor(async () => {
+        assert.deepEqual(await passages(MEMBERSHIP), [], 'still under Membership after its marker changed');
+        assert.deepEqual(await passages(LEADERSHIP), ['“The volunteers now sign in at the desk.”']);
+      }, 'the passage to follow its marker');
+      // The filter applies to documents placed by their markers too.
+      await vscode.commands.executeCommand('qda.codebook.filter', { attributes: { site: ['Elsewhere'] } });
+      await waitFor(async () => assert.deepEqual(await passages(LEADERSHIP), []), 'the filter to leave the document out');
+      await vscode.commands.executeCommand('qda.codebook.filter', { attributes: { site: ['Kelderby'] } });
+      await waitFor(async () => assert.deepEqual(await passages(LEADERSHIP), ['“The volunteers now sign in at the desk.”']), 'the filter to keep the document');
+      const report = await vscode.commands.executeCommand<string | undefined>('qda.stageReport', { open: false });
+      assert.ok(report?.includes(`> The volunteers now sign in at the desk.\n\n— [${path}, line 7](${path}#L7)`), 'the filtered report quotes the passage');
+      assert.ok(!report.includes(CLOSED), 'the filtered report leaves out documents of other sites');
+    } finally {
+      await vscode.commands.executeCommand('qda.codebook.filter', { attributes: null });
+      await vscode.workspace.fs.delete(uri);
+    }
+    await waitFor(async () => assert.deepEqual(await passages(LEADERSHIP), []), 'the deleted document to leave the Stages view');
+  });
+
   it('leaves the stage groups out when qda.stageOutline is off, and brings them back when it is reset', async () => {
     const board = await open(BOARD);
     const uri = board.document.uri;
