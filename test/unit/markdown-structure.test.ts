@@ -38,7 +38,9 @@ describe('markdown structure', () => {
 
     it('does not take a URL, a time, lower-case words, five words, a note or a colon inside a word for a label', () => {
       for (const s of ['http://example.org is down', 'https: no', '10:30 meeting started', '14:10. ND presented', 'so: anyway', 'the board: yes', 'Mary Anne Van Dyke Jones: too long',
-        'Note: the recording stopped', 'NB: inaudible', 'Date: 2025-03-19', 'Re:think', 'Dan:no space', 'Dan :', 'To follow up: ask ND', '*Dan:* emphasis only', '**Dan: unclosed', '- Dan: in a list']) {
+        'Note: the recording stopped', 'NB: inaudible', 'Date: 2025-03-19', 'Re:think', 'Dan:no space', 'Dan :', 'To follow up: ask ND', '*Dan:* emphasis only', '**Dan: unclosed', '- Dan: in a list',
+        // The headings of field notes.
+        'Observation: The charge nurse phoned', '**Reflection:** I felt in the way', 'Field notes: ward 7', 'Memo: compare with Moorside', 'Context: a Tuesday', 'Observer comment: tense']) {
         assert.equal(speaker(s), undefined, s);
       }
     });
@@ -210,6 +212,8 @@ describe('markdown structure', () => {
       ]);
       assert.equal(s.markers.length, 5);
       assert.deepEqual(parseStructure('<!-- stage: leadership -->').passages, [], 'a marker at the end opens nothing');
+      const observation = parseStructure('<!-- stage: relationships -->\n\nObservation: The charge nurse phoned the bed manager at ten.');
+      assert.deepEqual([observation.turns.length, observation.passages.map((p) => p.firstWords)], [0, ['Observation: The charge nurse phoned the bed manager…']], 'an observation is a passage, not a turn');
       assert.deepEqual(parseStructure('Dan: hello <!-- stage: leadership -->\n\nstill Dan.').passages, [], 'a marker inside a turn opens nothing');
       assert.deepEqual(parseStructure('# Title <!-- stage: leadership -->\n\nNotes under it.').passages.map((p) => p.firstWords), ['Notes under it.'], 'a marker in a heading opens the text under it');
     });

@@ -192,6 +192,9 @@ const NOT_SPEAKERS = new Set([
   'note', 'notes', 'nb', 'ps', 'see', 'see also', 'also', 'tip', 'warning', 'important', 'caution', 'example', 'summary',
   'date', 'time', 'duration', 'location', 'place', 'site', 'setting', 'present', 'attendees', 'apologies', 'agenda',
   'action', 'actions', 'agreed', 'decision', 'source', 'update', 'edit', 'edited', 'subject', 're', 'to', 'from', 'cc',
+  // The headings of field notes: an observation is a passage, not a speaker's turn.
+  'observation', 'observations', 'reflection', 'reflections', 'field note', 'field notes', 'memo', 'context', 'description',
+  'comment', 'observer comment', 'analytic note', 'analytical note', 'theoretical note', 'methodological note',
 ]);
 
 const MARKER_SCAN = /<!--\s*stage\s*:([\s\S]*?)-->/gi;
