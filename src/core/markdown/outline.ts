@@ -24,7 +24,7 @@ export interface OutlineItem {
   name: string;
   /** Why it is in this stage, e.g. "stage marker on line 12". */
   detail: string;
-  /** The whole section, turn or segment. */
+  /** The whole section, turn, passage or segment. */
   range: Range;
   /** The heading line, the speaker label, the passage's first block, or the segment. */
   selectionRange: Range;
