@@ -838,7 +838,8 @@ describe('Stage outlines', () => {
       await vscode.commands.executeCommand('qda.codebook.filter', { attributes: { site: ['Kelderby'] } });
       await waitFor(async () => assert.deepEqual(await passages(LEADERSHIP), ['“The volunteers now sign in at the desk.”']), 'the filter to keep the document');
       const report = await vscode.commands.executeCommand<string | undefined>('qda.stageReport', { open: false });
-      assert.ok(report?.includes(`> The volunteers now sign in at the desk.\n\n— [${path}, line 7](${path}#L7)`), 'the filtered report quotes the passage');
+      assert.ok(report, 'qda.stageReport returned nothing');
+      assert.ok(report.includes(`> The volunteers now sign in at the desk.\n\n— [${path}, line 7](${path}#L7)`), 'the filtered report quotes the passage');
       assert.ok(!report.includes(CLOSED), 'the filtered report leaves out documents of other sites');
     } finally {
       await vscode.commands.executeCommand('qda.codebook.filter', { attributes: null });
