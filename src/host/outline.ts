@@ -1,8 +1,9 @@
 /**
  * The stage outline of a transcript or field notes, as a DocumentSymbolProvider (so the Outline
- * view, breadcrumbs and Go to Symbol show it): the codebook's stages in order, then the sections
- * and speaker turns placed in each, then the coded segments ("code: first words of the quote"),
- * and a "No stage" group last. Each item's detail says why it is where it is. Documents in
+ * view, breadcrumbs and Go to Symbol show it): the codebook's stages in order, then the sections,
+ * speaker turns and marked passages (the plain paragraphs a stage marker opens, named by their
+ * first words) placed in each, then the coded segments ("code: first words of the quote"), and a
+ * "No stage" group last (its sections only, when the document has headings). Each item's detail says why it is where it is. Documents in
  * folders without a codebook get no stage outline (the ordinary Markdown outline stays).
  */
 import * as vscode from 'vscode';
@@ -99,7 +100,7 @@ export class StageOutline implements vscode.DocumentSymbolProvider {
     if (!outline) return [];
     const range = (r: { start: number; end: number }) => new vscode.Range(this.structures.position(document, r.start), this.structures.position(document, r.end));
     const symbol = (item: OutlineItem): vscode.DocumentSymbol => {
-      const kind = item.kind === 'section' ? vscode.SymbolKind.String : item.kind === 'turn' ? vscode.SymbolKind.Event : vscode.SymbolKind.Field;
+      const kind = item.kind === 'section' ? vscode.SymbolKind.String : item.kind === 'turn' ? vscode.SymbolKind.Event : item.kind === 'passage' ? vscode.SymbolKind.Property : vscode.SymbolKind.Field;
       const full = range(item.range);
       const sel = range(item.selectionRange);
       const s = new vscode.DocumentSymbol(item.name || ' ', item.detail, kind, full.union(sel), sel);
@@ -112,12 +113,15 @@ export class StageOutline implements vscode.DocumentSymbolProvider {
     const segmentCount = outline.groups.reduce((n, g) => n + g.items.filter((i) => i.kind === 'segment').length, 0);
     const withSegments = segmentCount <= limit;
     return outline.groups
-      .filter((g) => g.items.length > 0 && g.range)
+      .filter((g) => g.range)
       .map((g) => {
         const r = range(g.range!);
         const items = withSegments ? g.items : g.items.filter((i) => i.kind !== 'segment');
         const left = g.items.length - items.length;
-        const detail = `${items.length} item${items.length === 1 ? '' : 's'}${left > 0 ? `; ${left} coded segments not listed (see the Stages view)` : ''}`;
+        const notListed: string[] = [];
+        if (g.unlisted?.turns) notListed.push(`${g.unlisted.turns} speaker turn${g.unlisted.turns === 1 ? '' : 's'}`);
+        if (g.unlisted?.passages) notListed.push(`${g.unlisted.passages} passage${g.unlisted.passages === 1 ? '' : 's'}`);
+        const detail = `${items.length} item${items.length === 1 ? '' : 's'}${left > 0 ? `; ${left} coded segments not listed (see the Stages view)` : ''}${notListed.length > 0 ? `; ${notListed.join(' and ')} not listed (sections only)` : ''}`;
         const s = new vscode.DocumentSymbol(g.name, detail, vscode.SymbolKind.Namespace, r, new vscode.Range(r.start, r.start));
         s.children = items.map(symbol);
         for (const c of s.children) s.range = s.range.union(c.range);

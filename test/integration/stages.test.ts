@@ -22,8 +22,23 @@ const EXTENSION_ID = 'orchestration-qda.orchestration-qda';
 const BOARD = 'stages/harbour-board.md';
 /** `stage: relationships` in the front matter, a membership marker in its second section; dated before BOARD (and after it by name). */
 const HUDDLE = 'stages/moorside-handover.md';
+/** Field notes with no heading, speaker or coding: three markers, each followed by plain paragraphs (and a list); dated between HUDDLE and BOARD. */
+const WARD = 'stages/ward-observations.md';
 const BOARD_DATE = '2024-03-05';
 const HUDDLE_DATE = '2024-01-18';
+const WARD_DATE = '2024-02-07';
+// The passages the markers open: [document, marker line, first line, text].
+const PHONED = 'The charge nurse phoned the bed manager at ten to ask about the transfer to the hospice.\n\nNobody wrote the call down; it was settled on the phone before the huddle.';
+const VOLUNTEER = 'A volunteer from the hospice sat in on the huddle for the first time and took notes.\n\n- two porters\n- the coordinator';
+const CLOSED = 'The ward manager closed the huddle by reading out the new escalation rule.';
+const LIBRARY = 'The board met in the library; the chair kept to the agenda.';
+const FIXTURE_PASSAGES: [document: string, stage: string, markerLine: number, line: number, text: string][] = [
+  [BOARD, 'leadership', 9, 11, LIBRARY],
+  [WARD, 'relationships', 6, 8, PHONED],
+  [WARD, 'membership', 12, 14, VOLUNTEER],
+  [WARD, 'leadership', 19, 21, CLOSED],
+];
+const MARKED = 'Passages marked for this stage';
 
 // The passages coded in the fixture's sidecars: [document, quote, code, speaker, line].
 const SIGNS_OFF = 'the board signs off every new pathway before it goes live'; // BOARD, relational-leadership, under the leadership marker
@@ -49,6 +64,8 @@ const LEADERSHIP = 'leadership';
 const MEMBERSHIP = 'membership';
 const RELATIONSHIPS = 'relationships';
 const NO_STAGE = 'No stage';
+/** "No stage", or "No stage (2 sections, 14 speaker turns)" as the outline names it with what it holds. */
+const isNoStage = (name: string) => name === NO_STAGE || name.startsWith(`${NO_STAGE} (`);
 
 // ---- workspace helpers ----------------------------------------------------------------------------------
 
@@ -95,7 +112,7 @@ async function documentSymbols(uri: vscode.Uri): Promise<vscode.DocumentSymbol[]
 /** The stage groups among the top-level symbols (other providers, such as the Markdown headings, left out). */
 async function stageGroups(uri: vscode.Uri): Promise<vscode.DocumentSymbol[]> {
   const names = new Set([...codebook.stages.map((s) => s.name), NO_STAGE]);
-  return (await documentSymbols(uri)).filter((s) => s.kind === vscode.SymbolKind.Namespace && names.has(s.name));
+  return (await documentSymbols(uri)).filter((s) => s.kind === vscode.SymbolKind.Namespace && (names.has(s.name) || isNoStage(s.name)));
 }
 /**
  * The groups in the codebook's order, "No stage" last. VS Code itself lists top-level symbols by
@@ -119,7 +136,7 @@ function* walk(symbols: readonly vscode.DocumentSymbol[]): Generator<vscode.Docu
   }
 }
 function group(groups: readonly vscode.DocumentSymbol[], name: string): vscode.DocumentSymbol {
-  const g = groups.find((x) => x.name === name);
+  const g = groups.find((x) => x.name === name || (name === NO_STAGE && isNoStage(x.name)));
   assert.ok(g, `no “${name}” group; there: ${groups.map((x) => x.name).join(', ')}`);
   return g;
 }
@@ -150,6 +167,11 @@ function assertRanges(document: vscode.TextDocument, groups: readonly vscode.Doc
         assert.match(selected, /^[^:]+:$/, `the turn “${s.name}” is not selected at its speaker label`);
         assert.ok(s.name.startsWith(selected + ' '), `the turn “${s.name}” has the label “${selected}”`);
         assert.ok(document.getText(s.range).startsWith(selected + ' ' + words(selected + ' ')), `the turn “${s.name}” starts where it says`);
+      } else if (s.kind === vscode.SymbolKind.Property) {
+        // A passage a marker opens: named by the first words of its first block, which it selects.
+        const first = selected.replace(/^(?:[>*+-]|\d+[.)])[ \t]+/, '').replace(/\s+/g, ' ');
+        assert.ok(first.startsWith(s.name.replace(/…$/, '')), `the passage “${s.name}” selects “${selected}”`);
+        assert.ok(document.getText(s.range).startsWith(selected), `the passage “${s.name}” starts at its first block`);
       } else {
         assert.equal(s.kind, vscode.SymbolKind.Field, `“${s.name}”: an unexpected kind ${s.kind}`);
         const colon = s.name.indexOf(': ');
@@ -307,14 +329,15 @@ describe('Stage outlines', () => {
       assert.equal([...walk(g)].filter((s) => s.kind === vscode.SymbolKind.Field).length, 4, render(g).join('\n'));
       return g;
     }, 'the outline of the field notes with their coding');
-    // The stages that have something, in the codebook's order, then "No stage".
-    assert.deepEqual(groups.map((g) => g.name), [leadership, membership, relationships, NO_STAGE]);
+    // The stages that have something, in the codebook's order, then "No stage" with what it holds.
+    assert.deepEqual(groups.map((g) => g.name), [leadership, membership, relationships, `${NO_STAGE} (1 speaker turn)`]);
     const marker = (line: number) => `stage marker on line ${line}`;
-    const unplaced = 'no stage marker, front-matter stage or staged code applies';
     assert.deepEqual(render(groups), [
       `${leadership} — 3 items`,
       // The marker under the title reaches its sub-sections, up to the next marker.
       `  Network board meeting, Harbour — ${marker(9)}`,
+      // The paragraph the marker opens, named by its first words.
+      `    The board met in the library; the chair… — ${marker(9)}`,
       `    Opening of the meeting — ${marker(9)}`,
       `      Chair: We agreed last month that the board signs… — ${marker(9)}`,
       `      Manager: Then the board should see the referral numbers… — ${marker(9)}`,
@@ -331,10 +354,14 @@ describe('Stage outlines', () => {
       `  Between the meetings — coded ${fixture('coordinating-activities')}`,
       `    Nurse: I ring the ward sister directly when a… — coded ${fixture('coordinating-activities')}`,
       `  ${fixture('coordinating-activities')}: I ring the ward sister directly when a… — coded ${fixture('coordinating-activities')}`,
-      `${NO_STAGE} — 1 item`,
-      `  Manager: Most of the work happens on the phone… — ${unplaced}`,
+      // The document has headings: "No stage" lists sections only, and counts the turn it leaves out.
+      `${NO_STAGE} (1 speaker turn) — 0 items; 1 speaker turn not listed (sections only)`,
     ]);
     assertRanges(document, groups);
+    const library = symbolIn(group(groups, leadership), 'The board met in the library; the chair…');
+    assert.equal(library.kind, vscode.SymbolKind.Property);
+    assert.equal(document.getText(library.range), LIBRARY);
+    assert.equal(library.range.start.line, 10);
     // The marker lines are where the details say.
     assert.equal(document.lineAt(8).text, `<!-- stage: ${LEADERSHIP} -->`);
     assert.equal(document.lineAt(20).text, `<!-- stage: ${MEMBERSHIP} -->`);
@@ -381,6 +408,35 @@ describe('Stage outlines', () => {
     assert.deepEqual(core.outline.groups.filter((g) => g.items.length > 0).map((g) => g.name), [membership, relationships]);
   });
 
+  it('field notes with no heading, speaker or coding: each passage a marker opens is under its stage, named by its first words', async () => {
+    const ward = await open(WARD);
+    const document = ward.document;
+    const groups = inCodebookOrder(await stageGroups(document.uri));
+    const marker = (line: number) => `stage marker on line ${line}`;
+    assert.deepEqual(render(groups), [
+      `${stageName(LEADERSHIP)} — 1 item`,
+      `  The ward manager closed the huddle by reading… — ${marker(19)}`,
+      `${stageName(MEMBERSHIP)} — 1 item`,
+      `  A volunteer from the hospice sat in on… — ${marker(12)}`,
+      `${stageName(RELATIONSHIPS)} — 1 item`,
+      `  The charge nurse phoned the bed manager at… — ${marker(6)}`,
+    ]);
+    assertRanges(document, groups);
+    // Each passage spans its paragraphs (and list) up to the next marker; its first paragraph is selected.
+    for (const [doc, stage, markerLine, line, text] of FIXTURE_PASSAGES) {
+      if (doc !== WARD) continue;
+      const [p] = group(groups, stageName(stage)).children;
+      assert.equal(p.kind, vscode.SymbolKind.Property);
+      assert.equal(document.getText(p.range), text);
+      assert.equal(p.range.start.line, line - 1);
+      assert.equal(document.getText(p.selectionRange), text.split('\n')[0]);
+      assert.equal(p.detail, marker(markerLine));
+    }
+    // Go to Symbol in Editor lists them too (the same provider).
+    const all = [...walk(await documentSymbols(document.uri))].map((x) => x.name);
+    assert.ok(all.includes('The charge nurse phoned the bed manager at…'), all.join('\n'));
+  });
+
   it('places a section without a marker by the codes coded in it, as they are coded', async () => {
     const path = 'scratch/stages-derived.md';
     const editor = await open(
@@ -414,11 +470,9 @@ describe('Stage outlines', () => {
       `${membership} — 1 item`,
       `  Who sits at the table — ${marker}`,
       `    Chair: The community trust asked for a seat, and… — ${marker}`,
-      `${NO_STAGE} — 1 item`,
+      `${NO_STAGE} (2 sections, 2 speaker turns) — 1 item; 2 speaker turns not listed (sections only)`,
       `  Kelderby network board — ${unplaced}`,
       `    Between the meetings — ${unplaced}`,
-      `      Manager: Most of the work happens on the phone… — ${unplaced}`,
-      `      Nurse: I ring the ward sister directly when a… — ${unplaced}`,
     ]);
 
     // One passage coded with a Relationships code: the section, its title and the turn follow it.
@@ -440,8 +494,7 @@ describe('Stage outlines', () => {
       `    Between the meetings — ${by}`,
       `      Nurse: I ring the ward sister directly when a… — ${by}`,
       `  ${coordinating}: I ring the ward sister directly when a… — ${by}`,
-      `${NO_STAGE} — 1 item`,
-      `  Manager: Most of the work happens on the phone… — ${unplaced}`,
+      `${NO_STAGE} (1 speaker turn) — 0 items; 1 speaker turn not listed (sections only)`,
     ]);
     assertRanges(editor.document, coded);
 
@@ -452,7 +505,7 @@ describe('Stage outlines', () => {
     const tie = `coded ${shaping} (1 segment); also 1 in ${relationships}; a tie goes to the stage first in the codebook`;
     const tied = await waitFor(async () => {
       const g = await stageGroups(uri);
-      assert.ok(!g.some((x) => x.name === NO_STAGE), `“${NO_STAGE}” is still there:\n${render(g).join('\n')}`);
+      assert.ok(!g.some((x) => isNoStage(x.name)), `“${NO_STAGE}” is still there:\n${render(g).join('\n')}`);
       return inCodebookOrder(g);
     }, 'the outline to follow the second coding');
     assert.deepEqual(render(tied), [
@@ -571,9 +624,9 @@ describe('Stage outlines', () => {
       }
       return out;
     };
-    /** Labels and descriptions, segments sorted by label. */
+    /** Labels and descriptions, segments sorted by label; the marked passages (checked below) left out. */
     const shape = (nodes: readonly TreeNode[], depth = 0): TreeNode[] => {
-      const out = nodes.map((n) => ({ label: n.label, ...(n.description !== undefined ? { description: n.description } : {}), children: shape(n.children, depth + 1) }));
+      const out = nodes.filter((n) => depth !== 1 || n.label !== MARKED).map((n) => ({ label: n.label, ...(n.description !== undefined ? { description: n.description } : {}), children: shape(n.children, depth + 1) }));
       return depth === 3 ? out.sort((a, b) => a.label.localeCompare(b.label)) : out;
     };
     // Every stage, code, document and segment, with every count, as the sidecars on disk have them.
@@ -612,8 +665,42 @@ describe('Stage outlines', () => {
       ],
     );
     // Codes by stage in the codebook's order, the codes of no stage last.
-    assert.deepEqual(leadership.children.map((c) => c.label), cb.codes.filter((c) => stageOfCode(cb, c.id) === LEADERSHIP).map((c) => c.name));
+    assert.deepEqual(leadership.children.filter((c) => c.label !== MARKED).map((c) => c.label), cb.codes.filter((c) => stageOfCode(cb, c.id) === LEADERSHIP).map((c) => c.name));
     assert.equal(tree.at(-1)!.label, NO_STAGE);
+
+    // After its codes, each stage lists the documents whose markers place passages in it (coded or
+    // not), by date, with those passages; the stage's code counts are unchanged.
+    for (const id of [LEADERSHIP, MEMBERSHIP, RELATIONSHIPS]) {
+      const stageNode = child(tree, stageName(id));
+      const marked = child(stageNode.children, MARKED);
+      assert.equal(stageNode.children.at(-1), marked, `“${MARKED}” comes after the codes of ${id}`);
+      const ours = FIXTURE_PASSAGES.filter(([, stage]) => stage === id);
+      const docs = marked.children.filter((d) => ours.some(([doc]) => doc.endsWith(`/${d.label}`)));
+      const expectedDocs = await byDate([...new Set(ours.map(([doc]) => doc))]);
+      assert.deepEqual(
+        docs.map((d) => [d.label, d.description, d.children.map((p) => [p.label, p.description])]),
+        await Promise.all(expectedDocs.map(async (doc) => {
+          const mine = ours.filter(([d]) => d === doc);
+          return [doc.split('/').pop()!, `${plural(mine.length, 'passage')} · ${await dateOf(doc)}`, mine.map(([, , , line, text]) => [`“${shorten(text, 90)}”`, `line ${line}`])];
+        })),
+        `the passages marked for ${id}`,
+      );
+      const total = marked.children.reduce((n, d) => n + d.children.length, 0);
+      assert.equal(marked.description, `${plural(total, 'passage')} · ${plural(marked.children.length, 'doc')}`);
+    }
+    // In Leadership: the board (March) after the ward (February).
+    assert.deepEqual(child(child(tree, stageName(LEADERSHIP)).children, MARKED).children.filter((d) => ['ward-observations.md', 'harbour-board.md'].includes(d.label)).map((d) => d.label), ['ward-observations.md', 'harbour-board.md']);
+    // A passage opens the document at it, selected.
+    const phoned = child(child(child(child(tree, stageName(RELATIONSHIPS)).children, MARKED).children, 'ward-observations.md').children, `“${shorten(PHONED, 90)}”`);
+    assert.equal(child(child(child(tree, stageName(RELATIONSHIPS)).children, MARKED).children, 'ward-observations.md').description, `1 passage · ${WARD_DATE}`);
+    assert.equal(phoned.command?.command, 'qda.openSegment');
+    await vscode.commands.executeCommand(phoned.command.command, ...(phoned.command.arguments ?? []));
+    await waitFor(() => {
+      const e = vscode.window.activeTextEditor;
+      assert.ok(e, 'no active editor');
+      assert.equal(vscode.workspace.asRelativePath(e.document.uri, false), WARD);
+      assert.equal(e.document.getText(e.selection), PHONED);
+    }, 'the passage to open, selected');
 
     // A segment opens its passage.
     const hospice = shaping.children[0].children[0];
@@ -645,7 +732,7 @@ describe('Stage outlines', () => {
     let stage = '';
     for (const l of lines) {
       if (l.startsWith('## ')) sections.set((stage = l), []);
-      else if (l.startsWith('### ')) sections.get(stage)!.push(l);
+      else if (l.startsWith('### ') && !l.startsWith(`### ${MARKED} (`)) sections.get(stage)!.push(l);
     }
     const esc = (s: string) => s.replace(/([\\`*_[\]<>#|])/g, '\\$1');
     for (const [i, s] of [...cb.stages.map((x) => x as { id?: string; name: string }), { id: undefined, name: NO_STAGE }].entries()) {
@@ -678,6 +765,32 @@ describe('Stage outlines', () => {
       assert.match(stageHeading ?? '', new RegExp(`^## \\d+\\. ${stageName(stageOfCode(cb, id)!).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), `“${quote}” is under ${stageHeading}`);
       positions.push(at);
     }
+    // Under each stage, after its codes, the passages its markers place (coded or not), each quoted
+    // whole with a link to its line, documents by date.
+    for (const [i, s] of cb.stages.entries()) {
+      const heading = `## ${i + 1}. ${s.name}`;
+      const from = lines.indexOf(heading);
+      const to = lines.findIndex((l, k) => k > from && l.startsWith('## '));
+      const part = lines.slice(from, to < 0 ? undefined : to);
+      const ours = FIXTURE_PASSAGES.filter(([, stage]) => stage === s.id);
+      const at = part.findIndex((l) => l.startsWith(`### ${MARKED} (`));
+      if (ours.length === 0) continue;
+      assert.ok(at > 0, `no “${MARKED}” under ${heading}`);
+      assert.equal(part.slice(at + 1).find((l) => l.startsWith('### ')), undefined, `“${MARKED}” is not the last list under ${heading}`);
+      const quoted: number[] = [];
+      for (const [document, , , line, text] of ours) {
+        const quote = text.split('\n').map((l) => (l === '' ? '>' : `> ${esc(l)}`));
+        const k = part.findIndex((_, j) => j > at && quote.every((q, n) => part[j + n] === q));
+        assert.ok(k > at, `the passage “${text.slice(0, 40)}” of ${document} is not quoted under ${heading}:\n${part.slice(at).join('\n')}`);
+        assert.equal(part[k + quote.length], '');
+        assert.equal(part[k + quote.length + 1], `— [${document}, line ${line}](${document}#L${line})`);
+        quoted.push(k);
+      }
+      if (s.id === LEADERSHIP) assert.ok(quoted[0] > quoted[1], 'the ward (February) before the board (March)');
+      const count = /\((\d+) passages? in (\d+) documents?\)$/.exec(part[at]);
+      assert.ok(count && Number(count[1]) >= ours.length, part[at]);
+    }
+
     // Within a code, documents by date: the January huddle before the March board.
     const pos = (quote: string) => positions[FIXTURE_SEGMENTS.findIndex(([, q]) => q === quote)];
     assert.ok(pos(HOSPICE) < pos(REFERRAL) && pos(REFERRAL) < pos(TRUST), 'Shaping boundaries: not by date, then in document order');
@@ -696,7 +809,7 @@ describe('Stage outlines', () => {
       assert.equal(n, anchor);
       if (!texts.has(target)) texts.set(target, (await readText(fileUri(decodeURI(target)))).split('\n'));
       let q = i - 2;
-      while (q > 0 && lines[q - 1].startsWith('> ')) q--;
+      while (q > 0 && (lines[q - 1].startsWith('> ') || lines[q - 1] === '>')) q--;
       const firstLine = lines[q].replace(/^> /, '').replace(/\\(.)/g, '$1');
       assert.ok(texts.get(target)![Number(n) - 1].includes(firstLine), `${target} line ${n} does not have “${firstLine}”`);
       checked++;
@@ -704,10 +817,41 @@ describe('Stage outlines', () => {
     assert.ok(checked >= FIXTURE_SEGMENTS.length, `only ${checked} links checked`);
   });
 
+  it('follows field notes written and changed on disk in the Stages view, and the case-attribute filter', async () => {
+    const path = 'scratch/stages-notes.md';
+    const uri = fileUri(path);
+    const passages = async (stage: string) => {
+      const marked = (await stagesTree()).find((n) => n.label === stageName(stage))?.children.find((n) => n.label === MARKED);
+      return marked?.children.find((d) => d.label === 'stages-notes.md')?.children.map((p) => p.label) ?? [];
+    };
+    try {
+      await writeText(uri, '---\nsite: Kelderby\n---\n\n<!-- stage: membership -->\n\nThe volunteers now sign in at the desk.\n');
+      await waitFor(async () => assert.deepEqual(await passages(MEMBERSHIP), ['“The volunteers now sign in at the desk.”']), 'the new field notes in the Stages view');
+      await writeText(uri, '---\nsite: Kelderby\n---\n\n<!-- stage: leadership -->\n\nThe volunteers now sign in at the desk.\n');
+      await waitFor(async () => {
+        assert.deepEqual(await passages(MEMBERSHIP), [], 'still under Membership after its marker changed');
+        assert.deepEqual(await passages(LEADERSHIP), ['“The volunteers now sign in at the desk.”']);
+      }, 'the passage to follow its marker');
+      // The filter applies to documents placed by their markers too.
+      await vscode.commands.executeCommand('qda.codebook.filter', { attributes: { site: ['Elsewhere'] } });
+      await waitFor(async () => assert.deepEqual(await passages(LEADERSHIP), []), 'the filter to leave the document out');
+      await vscode.commands.executeCommand('qda.codebook.filter', { attributes: { site: ['Kelderby'] } });
+      await waitFor(async () => assert.deepEqual(await passages(LEADERSHIP), ['“The volunteers now sign in at the desk.”']), 'the filter to keep the document');
+      const report = await vscode.commands.executeCommand<string | undefined>('qda.stageReport', { open: false });
+      assert.ok(report, 'qda.stageReport returned nothing');
+      assert.ok(report.includes(`> The volunteers now sign in at the desk.\n\n— [${path}, line 7](${path}#L7)`), 'the filtered report quotes the passage');
+      assert.ok(!report.includes(CLOSED), 'the filtered report leaves out documents of other sites');
+    } finally {
+      await vscode.commands.executeCommand('qda.codebook.filter', { attributes: null });
+      await vscode.workspace.fs.delete(uri);
+    }
+    await waitFor(async () => assert.deepEqual(await passages(LEADERSHIP), []), 'the deleted document to leave the Stages view');
+  });
+
   it('leaves the stage groups out when qda.stageOutline is off, and brings them back when it is reset', async () => {
     const board = await open(BOARD);
     const uri = board.document.uri;
-    const names = [stageName(LEADERSHIP), stageName(MEMBERSHIP), stageName(RELATIONSHIPS), NO_STAGE];
+    const names = [stageName(LEADERSHIP), stageName(MEMBERSHIP), stageName(RELATIONSHIPS), `${NO_STAGE} (1 speaker turn)`];
     assert.deepEqual((await stageGroups(uri)).map((g) => g.name), names);
     const config = () => vscode.workspace.getConfiguration('qda', uri);
     try {

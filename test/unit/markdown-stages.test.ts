@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CodebookIndex, parseCodebook } from '../../src/core/codebook/codebook';
 import { buildOutline, NO_STAGE, type OutlineItem } from '../../src/core/markdown/outline';
-import { assignStages, type CodedSegment, listWords, segmentsFromAnnotations } from '../../src/core/markdown/stages';
+import { assignStages, type CodedSegment, listWords, passagesInStages, segmentsFromAnnotations } from '../../src/core/markdown/stages';
 import { parseStats, parseStructure } from '../../src/core/markdown/structure';
 import type { Stage } from '../../src/core/model/codebook';
 import { parseSidecar } from '../../src/core/sidecar/format';
@@ -212,17 +212,24 @@ describe('markdown stages and outline', () => {
       const { text, segments } = sampleSegments('interviews/network-director.md');
       const s = parseStructure(text);
       const o = buildOutline(s, STAGES, segments, codeName, stageOfCode);
+      const none = o.groups[3];
+      const unstaged = o.assignments.turns.filter((a) => a.stage === undefined).length;
+      assert.ok(unstaged > 0);
       assert.deepEqual(o.groups.map((g) => [g.stage, g.name]), [
         ['leadership', 'Leadership and governance'],
         ['membership', 'Membership and roles'],
         ['relationships', 'Relationships and processes'],
-        [undefined, NO_STAGE],
+        [undefined, `${NO_STAGE} (${unstaged} speaker turns, ${o.assignments.segments.flat().filter((a) => a.stage === undefined).length} coded segments)`],
       ]);
       const all = (items: readonly OutlineItem[]): OutlineItem[] => items.flatMap((it) => [it, ...all(it.children ?? [])]);
       const placed = o.groups.flatMap((g) => all(g.items));
-      // Every section and turn is placed exactly once; every segment once per assignment.
+      // Every section is placed exactly once, and every turn with a stage; the turns of no stage
+      // are counted in "No stage" but not listed (the document has headings); every segment is
+      // placed once per assignment.
       assert.equal(placed.filter((x) => x.kind === 'section').length, s.headings.length);
-      assert.equal(placed.filter((x) => x.kind === 'turn').length, s.turns.length);
+      assert.equal(placed.filter((x) => x.kind === 'turn').length, s.turns.length - unstaged);
+      assert.deepEqual(none.unlisted, { turns: unstaged, passages: 0 });
+      assert.ok(none.items.every((x) => x.kind !== 'turn'), 'no uncoded turn listed under No stage');
       const assignments = o.assignments.segments.reduce((n, x) => n + x.length, 0);
       assert.equal(placed.filter((x) => x.kind === 'segment').length, assignments);
       assert.ok(assignments > segments.length, 'some segments carry codes of two stages');
@@ -252,8 +259,82 @@ describe('markdown stages and outline', () => {
       assert.equal(segment.segmentId, source.id);
       assert.match(segment.name, /^[A-Z][\w ,]+: \S/);
       assert.ok(segment.name.endsWith('…') || segment.name.endsWith(source.quote.trim().split(/\s+/).at(-1)!), segment.name);
+    });
+
+    it('field notes: each passage a marker opens is listed under its stage, named by its first words, inside its section', () => {
+      const text = [
+        '---', 'date: 2024-03-05', '---', '',
+        '<!-- stage: relationships -->', '',
+        'The charge nurse phoned the bed manager at ten to ask about the transfer.', '',
+        'Nobody wrote the call down; it was settled on the phone.', '',
+        '# Ward 7', '',
+        '<!-- stage: membership -->', '',
+        'The hospice nurse sat in on the huddle for the first time.', '',
+        '- two porters', '- the coordinator', '',
+        '## Later', '',
+        '<!-- stage: nonsense -->', '',
+        'An unknown marker places nothing: codes decide.', '',
+      ].join('\n');
+      const s = parseStructure(text);
+      const segments = [seg(text, 'The hospice nurse sat in', ['shaping-boundaries']), seg(text, 'An unknown marker places nothing', ['relational-leadership'])];
+      const o = buildOutline(s, STAGES, segments, codeName, stageOfCode);
+      const show = (items: readonly OutlineItem[], depth = 0): string[] => items.flatMap((it) => [`${'  '.repeat(depth)}${it.kind} ${it.name} — ${it.detail}`, ...show(it.children ?? [], depth + 1)]);
+      assert.deepEqual(o.groups.map((g) => [g.name, ...show(g.items)]), [
+        ['Leadership and governance',
+          // An unknown marker places nothing: the passage goes by its codes.
+          'passage An unknown marker places nothing: codes decide. — coded Relational and network leadership',
+          'segment Relational and network leadership: An unknown marker places nothing — coded Relational and network leadership'],
+        ['Membership and roles',
+          'section Ward 7 — stage marker on line 13',
+          '  passage The hospice nurse sat in on the huddle… — stage marker on line 13',
+          // The membership marker reaches the sub-section's heading (the unknown one does not end it there).
+          '  section Later — stage marker on line 13',
+          'segment Shaping boundaries: The hospice nurse sat in — stage marker on line 13'],
+        ['Relationships and processes',
+          'passage The charge nurse phoned the bed manager at… — stage marker on line 5'],
+        [NO_STAGE],
+      ]);
+      const passage = o.groups[2].items[0];
+      assert.equal(text.slice(passage.range.start, passage.range.end), 'The charge nurse phoned the bed manager at ten to ask about the transfer.\n\nNobody wrote the call down; it was settled on the phone.');
+      assert.equal(text.slice(passage.selectionRange.start, passage.selectionRange.end), 'The charge nurse phoned the bed manager at ten to ask about the transfer.');
+      assert.equal(passage.index, 0);
+      const ward = o.groups[1].items[0].children![0];
+      assert.equal(ward.kind, 'passage');
+      assert.equal(text.slice(ward.range.start, ward.range.end), 'The hospice nurse sat in on the huddle for the first time.\n\n- two porters\n- the coordinator');
+      assert.deepEqual(o.assignments.passages.map((a) => a.stage), ['relationships', 'membership', 'leadership']);
+      assert.deepEqual(o.groups[0].items[0].range, s.passages[2].range);
+    });
+
+    it('the passages marked for each stage, across documents: those their own marker places, with their text and code-point offsets', () => {
+      const text = ['---', 'stage: leadership', '---', '', '😀 An emoji first.', '', '<!-- stage: Membership and roles -->', '', 'Zoë 😀 wrote it down.', '', '- and a list', '', '<!-- stage: nonsense -->', '', 'Placed by the front matter, not marked.', '', '<!-- stage: relationships -->', '', 'Dan: a turn, not a passage.'].join('\n');
+      const t = new Text(text);
+      const placed = passagesInStages(parseStructure(text), STAGES, t);
+      assert.deepEqual(placed.map((p) => [p.stage, p.markerLine, p.passage.line, p.text, t.slice(p.start, p.end)]), [
+        ['membership', 7, 9, 'Zoë 😀 wrote it down.\n\n- and a list', 'Zoë 😀 wrote it down.\n\n- and a list'],
+      ]);
+      assert.equal(placed[0].start, text.indexOf('Zoë') - 1, 'code points: the emoji before counts once');
+      // The outline agrees: the unknown marker's passage is placed by the front matter.
+      const o = buildOutline(parseStructure(text), STAGES, [], codeName, stageOfCode);
+      assert.deepEqual(o.groups[0].items.filter((x) => x.kind === 'passage').map((x) => [x.name, x.detail]), [['Placed by the front matter, not marked.', 'stage "leadership" in the front matter']]);
+    });
+
+    it('"No stage" lists the sections only when the document has headings, its turns when it has none, and counts them in its name', () => {
+      const turns = Array.from({ length: 300 }, (_, i) => `${i % 2 ? 'P07' : 'Interviewer'}: turn number ${i} of the interview.`);
+      const withHeadings = ['# Part 1', '', ...turns.slice(0, 150).flatMap((t) => [t, '']), '## Part 1.1', '', '<!-- stage: leadership -->', '', 'Interviewer: staged.', '', '# Part 2', '', ...turns.slice(150).flatMap((t) => [t, ''])].join('\n');
+      const o = buildOutline(parseStructure(withHeadings), STAGES, [], codeName, stageOfCode);
       const none = o.groups[3];
-      assert.ok(none.items.some((x) => x.kind === 'turn' && x.name.startsWith('Interviewer: ')), 'uncoded questions have no stage');
+      assert.equal(none.name, `${NO_STAGE} (2 sections, 300 speaker turns)`);
+      assert.deepEqual(none.items.map((x) => [x.kind, x.name, (x.children ?? []).map((c) => c.kind)]), [['section', 'Part 1', []], ['section', 'Part 2', []]]);
+      assert.deepEqual(none.unlisted, { turns: 300, passages: 0 });
+      assert.ok(none.range && none.range.start === 0 && none.range.end === withHeadings.trimEnd().length, 'the group spans what it counts');
+      assert.deepEqual(o.groups[0].items.map((x) => [x.kind, x.name, x.children!.map((c) => c.name)]), [['section', 'Part 1.1', ['Interviewer: staged.']]]);
+
+      const noHeadings = turns.slice(0, 3).join('\n\n');
+      const p = buildOutline(parseStructure(noHeadings), STAGES, [seg(noHeadings, 'turn number 1', ['unknown-code'])], codeName, stageOfCode);
+      assert.equal(p.groups[3].name, `${NO_STAGE} (3 speaker turns, 1 coded segment)`);
+      assert.deepEqual(p.groups[3].items.map((x) => x.kind), ['turn', 'turn', 'turn', 'segment']);
+      assert.equal(p.groups[3].unlisted, undefined);
+      assert.equal(buildOutline(parseStructure('# Only\n\n<!-- stage: leadership -->\n\nDan: hi'), STAGES, [], codeName, stageOfCode).groups[3].name, NO_STAGE);
     });
 
     it('a segment coded in two stages shows under both, named after the codes of each', () => {

@@ -38,7 +38,9 @@ describe('markdown structure', () => {
 
     it('does not take a URL, a time, lower-case words, five words, a note or a colon inside a word for a label', () => {
       for (const s of ['http://example.org is down', 'https: no', '10:30 meeting started', '14:10. ND presented', 'so: anyway', 'the board: yes', 'Mary Anne Van Dyke Jones: too long',
-        'Note: the recording stopped', 'NB: inaudible', 'Date: 2025-03-19', 'Re:think', 'Dan:no space', 'Dan :', 'To follow up: ask ND', '*Dan:* emphasis only', '**Dan: unclosed', '- Dan: in a list']) {
+        'Note: the recording stopped', 'NB: inaudible', 'Date: 2025-03-19', 'Re:think', 'Dan:no space', 'Dan :', 'To follow up: ask ND', '*Dan:* emphasis only', '**Dan: unclosed', '- Dan: in a list',
+        // The headings of field notes.
+        'Observation: The charge nurse phoned', '**Reflection:** I felt in the way', 'Field notes: ward 7', 'Memo: compare with Moorside', 'Context: a Tuesday', 'Observer comment: tense']) {
         assert.equal(speaker(s), undefined, s);
       }
     });
@@ -180,6 +182,40 @@ describe('markdown structure', () => {
         ['', 4, '<!-- stage:   -->'],
         ['leadership', 14, '<!--\nstage: leadership\n-->'],
       ]);
+    });
+
+    it('a marker opens a passage: the plain paragraphs, lists, quotes and code after it, up to a heading, label, break or marker', () => {
+      const text = [
+        '# Ward 7, Tuesday', '',
+        '<!-- stage: relationships -->', '',
+        'The charge nurse phoned the bed manager before the huddle.', '',
+        '- **two** beds free', '- one on hold', '',
+        '## Huddle', '',
+        'Text under the sub-heading belongs to its section, not to a passage.', '',
+        '<!-- stage: membership -->', '',
+        '> Sign on the door: visitors after two', '',
+        'Coordinator: a turn ends the passage.', '',
+        'and this paragraph is in the turn.', '',
+        '<!-- stage: leadership -->', '',
+        'Chair: a marker followed by a turn opens no passage.', '',
+        '---', '',
+        'After a thematic break: no passage either.', '',
+        'Inline <!-- stage: leadership --> in a paragraph.', '',
+        '1. opens one on the next block', '',
+        '<!-- stage: membership -->',
+      ].join('\n');
+      const s = parseStructure(text);
+      assert.deepEqual(s.passages.map((p) => [s.markers[p.marker].line, p.line, p.firstWords, slice(text, p.range), slice(text, p.first)]), [
+        [3, 5, 'The charge nurse phoned the bed manager before…', 'The charge nurse phoned the bed manager before the huddle.\n\n- **two** beds free\n- one on hold', 'The charge nurse phoned the bed manager before the huddle.'],
+        [14, 16, 'Sign on the door: visitors after two', '> Sign on the door: visitors after two', '> Sign on the door: visitors after two'],
+        [30, 32, 'opens one on the next block', '1. opens one on the next block', '1. opens one on the next block'],
+      ]);
+      assert.equal(s.markers.length, 5);
+      assert.deepEqual(parseStructure('<!-- stage: leadership -->').passages, [], 'a marker at the end opens nothing');
+      const observation = parseStructure('<!-- stage: relationships -->\n\nObservation: The charge nurse phoned the bed manager at ten.');
+      assert.deepEqual([observation.turns.length, observation.passages.map((p) => p.firstWords)], [0, ['Observation: The charge nurse phoned the bed manager…']], 'an observation is a passage, not a turn');
+      assert.deepEqual(parseStructure('Dan: hello <!-- stage: leadership -->\n\nstill Dan.').passages, [], 'a marker inside a turn opens nothing');
+      assert.deepEqual(parseStructure('# Title <!-- stage: leadership -->\n\nNotes under it.').passages.map((p) => p.firstWords), ['Notes under it.'], 'a marker in a heading opens the text under it');
     });
 
     it('offsets are UTF-16 offsets into the text, whatever comes before (emoji, accents)', () => {
@@ -329,7 +365,7 @@ describe('markdown structure', () => {
     });
 
     // Realistic transcript text, with the Markdown that makes blocks merge, split or swallow others.
-    const WORD = fc.constantFrom('the', 'network', 'board', 'we', 'said', 'Kelderby', '**bold**', '`code`', '[laughs]', '10:30', 'http://x.org', 'é', '😀', 'ND:', '[00:01:02]', '<!-- c -->', '*', '_x_');
+    const WORD = fc.constantFrom('the', 'network', 'board', 'we', 'said', 'Kelderby', '**bold**', '`code`', '[laughs]', '10:30', 'http://x.org', 'é', '😀', 'ND:', '[00:01:02]', '<!-- c -->', '*', '_x_', '<!-- stage: membership -->');
     const WORDS = fc.array(WORD, { minLength: 1, maxLength: 10 }).map((a) => a.join(' '));
     const SPEAKER = fc.constantFrom('Interviewer', 'ND', 'P12', 'Dr Smith', 'Dan', 'Participant', 'TNC');
     const BLOCK = fc.oneof(
@@ -345,6 +381,8 @@ describe('markdown structure', () => {
       { weight: 2, arbitrary: fc.constantFrom('---', '***', '| a | b |\n|---|---|\n| 1 | 2 |', '| a |\n|---|', '[OC: the room stages the relationship]', 'Title\n=====', '<div>\nhtml\n</div>',
         '- a\n\n  continued', '  - nested\n    - deeper', '1. one\n   two', '> quoted\nlazy line', '   indented paragraph', '\tDan: tabbed', '* star\n+ plus', 'Dan: a\nParticipant: b', '<!-- a comment\n\nwith a blank line -->') },
       { weight: 1, arbitrary: WORDS.map((w) => `${w}  \n${w}`) },
+      // Field notes: a marker, then plain paragraphs.
+      { weight: 2, arbitrary: fc.tuple(fc.constantFrom('leadership', 'membership', 'nonsense'), fc.array(WORDS, { minLength: 1, maxLength: 3 })).map(([id, ps]) => [`<!-- stage: ${id} -->`, ...ps].join('\n\n')) },
     );
     const SEPARATOR = fc.constantFrom('\n\n', '\n\n', '\n\n', '\n', '\n\n\n', '\n  \n');
     const FRONT = fc.constantFrom('', '', '---\nparticipant: P01\nstage: leadership\n---\n\n', '---\nbad: [unclosed\n---\n\n', '---\n');
@@ -355,15 +393,18 @@ describe('markdown structure', () => {
 
     it('property: after any edit, the result deep-equals a full parse of the new text', () => {
       const modes = { partial: 0, suffix: 0, full: 0 };
+      let withPassages = 0;
       fc.assert(
         fc.property(DOC.chain((text) => fc.tuple(fc.constant(text), edit(text))), ([text, change]) => {
           const next = apply(text, change);
           const u = updateStructureDetailed(parseStructure(text), text, change, next);
           modes[u.mode]++;
+          if (u.structure.passages.length > 0) withPassages++;
           assert.deepStrictEqual(u.structure, parseStructure(next));
         }),
         { numRuns: 600 },
       );
+      assert.ok(withPassages > 100, `the edited texts have passages that markers open: ${withPassages} of 600`);
       // The generated texts are small and full of what forces a wider parse (`---` openers, `]:`, fences); still:
       assert.ok(modes.partial > (modes.partial + modes.suffix + modes.full) / 3, `a good share of edits re-read only part of the text: ${JSON.stringify(modes)}`);
     });

@@ -1,12 +1,14 @@
 /**
  * Case attributes from a document's YAML front matter (`site: Hospital C`, `role: consultant`,
- * `type: interview`, `date: 2025-03-12`): found with remark-frontmatter, read with the yaml
- * package. Only the leading block is parsed, so this stays cheap for long documents.
+ * `type: interview`, `date: 2025-03-12`): found with remark-frontmatter, read by the one
+ * front-matter reader the outline and stages use too (markdown/frontMatter.ts), so both see the
+ * same values, dates included. Only the leading block is parsed, so this stays cheap for long
+ * documents.
  */
 import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkFrontmatter from 'remark-frontmatter';
-import YAML from 'yaml';
+import { readFrontMatterYaml } from '../markdown/frontMatter';
 import type { Attributes, AttributeValue } from './workspaceIndex';
 
 export interface FrontMatter {
@@ -19,8 +21,25 @@ const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
 
 function scalar(v: unknown): string | number | boolean | undefined {
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
   return undefined;
+}
+
+/**
+ * The case attributes among a front matter's values (as markdown/frontMatter.ts reads them):
+ * texts, numbers and yes/no values, and lists of them (as texts); nested mappings and empty values
+ * are left out.
+ */
+export function caseAttributes(values: Record<string, unknown>): Attributes {
+  const attributes: Attributes = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (Array.isArray(v)) {
+      attributes[k] = v.map(scalar).filter((x) => x !== undefined).map(String);
+    } else {
+      const s = scalar(v);
+      if (s !== undefined) attributes[k] = s as AttributeValue;
+    }
+  }
+  return attributes;
 }
 
 export function frontMatterAttributes(text: string): FrontMatter {
@@ -32,23 +51,8 @@ export function frontMatterAttributes(text: string): FrontMatter {
   const tree = parser.parse(block);
   const yamlNode = tree.children[0];
   if (!yamlNode || yamlNode.type !== 'yaml') return {};
-  const doc = YAML.parseDocument(yamlNode.value, { prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const line = (e.linePos?.[0]?.line ?? 1) + 1; // the block starts after the opening ---
-    return { problem: { line, message: `The front matter is not valid YAML: ${e.message.split('\n')[0]}` } };
-  }
-  const data = doc.toJS() as unknown;
-  if (!data || typeof data !== 'object' || Array.isArray(data)) return {};
-  const attributes: Attributes = {};
-  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
-    if (Array.isArray(v)) {
-      const list = v.map(scalar).filter((x) => x !== undefined).map(String);
-      attributes[k] = list;
-    } else {
-      const s = scalar(v);
-      if (s !== undefined) attributes[k] = s as AttributeValue;
-    }
-  }
-  return { attributes };
+  const { attributes, problems } = readFrontMatterYaml(yamlNode.value);
+  const error = problems.find((p) => p.severity === 'error');
+  if (error) return { problem: { line: error.line, message: error.message } };
+  return { attributes: caseAttributes(attributes) };
 }

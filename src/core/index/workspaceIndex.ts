@@ -216,6 +216,11 @@ export class WorkspaceIndex {
     return [...this.problemsBySidecar.keys()].sort(byText).flatMap((k) => this.problemsBySidecar.get(k)!);
   }
 
+  /** Whether a document (coded or not) passes the case-attribute filter. */
+  passes(documentPath: string, filter?: IndexFilter): boolean {
+    return this.compileFilter(filter)(documentPath);
+  }
+
   /** Documents with a readable sidecar, sorted, optionally filtered. */
   documents(filter?: IndexFilter): string[] {
     const pass = this.compileFilter(filter);

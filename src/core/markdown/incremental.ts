@@ -210,7 +210,7 @@ export function updateStructureDetailed(previous: DocumentStructure, previousTex
       out[k++] = delta === 0 && lineDelta === 0 ? r : { ...r, start: r.start + delta, end: r.end + delta, line: r.line + lineDelta };
     }
   }
-  const structure = assemble(out, newText.length, state.frontMatter, state.frontMatterProblems);
+  const structure = assemble(out, newText, state.frontMatter, state.frontMatterProblems);
   remember(structure, { records: out, frontMatter: state.frontMatter, frontMatterProblems: state.frontMatterProblems, mayHaveDefinitions });
   return { structure, mode, reparsed: { start, end: reparsedEnd } };
 }

@@ -28,12 +28,15 @@
  *      turn keeps the outline free of duplicates; the segments themselves still show every stage.
  * 4. Otherwise: "No stage".
  *
+ * The passage a marker opens (structure.passages: the plain paragraphs of field notes under a
+ * marker, with no heading or speaker of their own) is placed as a speaker turn is: by its marker.
+ *
  * All offsets are UTF-16 offsets into the normalised text, as in structure.ts.
  */
 import type { Annotation } from '../model/annotation';
 import type { Stage } from '../model/codebook';
 import type { Text } from '../text/text';
-import type { DocumentStructure, LineProblem, Range } from './structure';
+import type { DocumentStructure, LineProblem, MarkedPassage, Range } from './structure';
 
 /** A coded segment in UTF-16 offsets, `end` exclusive. */
 export interface CodedSegment {
@@ -82,6 +85,8 @@ export interface StageAssignments {
   sections: StageAssignment[];
   /** One per structure.turns. */
   turns: StageAssignment[];
+  /** One per structure.passages (the passage a marker opens: its marker's stage when the codebook has it, else as a turn would be placed). */
+  passages: StageAssignment[];
   /** One list per segment given: one assignment, or one per stage of its codes. */
   segments: StageAssignment[][];
   reaches: MarkerReach[];
@@ -380,11 +385,57 @@ export function assignWithCodeSets(
   });
   for (let i = 0; i < structureTurns.length; i++) turns[i] ??= byCodes(undefined);
 
+  // The passages markers open, placed as turns are (their own marker first, as it reaches them).
+  const structurePassages = structure.passages;
+  const passages: StageAssignment[] = new Array(structurePassages.length);
+  for (let i = 0; i < structurePassages.length; i++) {
+    const fixed = fixedAt(structurePassages[i].range.start);
+    if (fixed) passages[i] = fixed[0];
+  }
+  forEachOverlap(structurePassages.map((p) => p.range), segments, order, (i, hits) => {
+    if (!passages[i]) passages[i] = byCodes(hits);
+  });
+  for (let i = 0; i < structurePassages.length; i++) passages[i] ??= byCodes(undefined);
+
   // Coded segments: several assignments when their codes belong to several stages.
   const segmentAssignments: StageAssignment[][] = new Array(segments.length);
   for (let i = 0; i < segments.length; i++) segmentAssignments[i] = fixedAt(segments[i].start) ?? segSets[i].assignments;
 
-  const out: StageAssignments = { sections, turns, segments: segmentAssignments, reaches, problems };
+  const out: StageAssignments = { sections, turns, passages, segments: segmentAssignments, reaches, problems };
   if (frontMatterStage !== undefined) out.frontMatterStage = frontMatterStage;
   return { assignments: out, codeSets: segSets, order, codeName };
+}
+
+/** A passage a stage marker places in its stage, for lists across documents (the Stages view, the stage report). */
+export interface PassageInStage {
+  /** A stage id of the codebook. */
+  stage: string;
+  /** Index in structure.passages. */
+  index: number;
+  passage: MarkedPassage;
+  /** The line of the marker that places it. */
+  markerLine: number;
+  /** The passage's text, as written. */
+  text: string;
+  /** Where it is, in code points (the sidecar's unit, what qda.openSegment takes). */
+  start: number;
+  end: number;
+}
+
+/**
+ * The passages a document's stage markers place, in document order: the same placing the outline
+ * shows (assignStages), keeping those placed by their own marker (a passage under a marker that
+ * names no stage of the codebook is placed by the front matter or its codes, and listed there
+ * only). `text` is the document's normalised text.
+ */
+export function passagesInStages(structure: DocumentStructure, stages: readonly Stage[], text: Text): PassageInStage[] {
+  const { passages } = assignStages(structure, stages, [], () => undefined);
+  const out: PassageInStage[] = [];
+  for (let i = 0; i < passages.length; i++) {
+    const a = passages[i];
+    if (a.source !== 'marker' || a.stage === undefined) continue;
+    const p = structure.passages[i];
+    out.push({ stage: a.stage, index: i, passage: p, markerLine: structure.markers[p.marker].line, text: text.text.slice(p.range.start, p.range.end), start: text.toCodePoint(p.range.start), end: text.toCodePoint(p.range.end) });
+  }
+  return out;
 }

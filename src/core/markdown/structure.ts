@@ -18,8 +18,8 @@ import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
-import { parseDocument } from 'yaml';
 import type { Problem } from '../problems';
+import { readFrontMatterYaml } from './frontMatter';
 
 /** A span of the normalised text in UTF-16 offsets, `end` exclusive. */
 export interface Range {
@@ -35,7 +35,7 @@ export interface FrontMatter {
   range: Range;
   /** The YAML between the fences, as written. */
   raw: string;
-  /** The YAML as a plain object; empty when it is malformed or not a mapping. */
+  /** The YAML as a plain object (dates as text: see frontMatter.ts); empty when it is malformed or not a mapping. */
   attributes: Record<string, unknown>;
 }
 
@@ -74,6 +74,25 @@ export interface StageMarker {
   line: number;
 }
 
+/**
+ * The passage a stage marker opens: the run of top-level paragraphs, lists, quotes, code and
+ * tables that follows the block holding the marker, up to the next heading, speaker label,
+ * thematic break or HTML block (another marker, say). Field notes are mostly made of these: plain
+ * paragraphs under a marker, with no heading or speaker of their own. A marker followed directly
+ * by a heading or a speaker turn opens no passage (the section or turn shows where it applies).
+ */
+export interface MarkedPassage {
+  /** Index in `markers` of the marker that opens it. */
+  marker: number;
+  /** From the start of its first block to the end of its last. */
+  range: Range;
+  /** Its first block. */
+  first: Range;
+  line: number;
+  /** Up to eight words from its start, without list, quote or emphasis marks. */
+  firstWords: string;
+}
+
 /** A top-level Markdown block: its mdast type ("paragraph", "heading", "list", "code", "html", "yaml", …). */
 export interface Block {
   type: string;
@@ -89,6 +108,8 @@ export interface DocumentStructure {
   headings: Heading[];
   turns: SpeakerTurn[];
   markers: StageMarker[];
+  /** The passages of plain blocks that markers open, in document order. */
+  passages: MarkedPassage[];
   blocks: Block[];
   /** Malformed front matter, with its line. */
   problems: LineProblem[];
@@ -171,6 +192,9 @@ const NOT_SPEAKERS = new Set([
   'note', 'notes', 'nb', 'ps', 'see', 'see also', 'also', 'tip', 'warning', 'important', 'caution', 'example', 'summary',
   'date', 'time', 'duration', 'location', 'place', 'site', 'setting', 'present', 'attendees', 'apologies', 'agenda',
   'action', 'actions', 'agreed', 'decision', 'source', 'update', 'edit', 'edited', 'subject', 're', 'to', 'from', 'cc',
+  // The headings of field notes: an observation is a passage, not a speaker's turn.
+  'observation', 'observations', 'reflection', 'reflections', 'field note', 'field notes', 'memo', 'context', 'description',
+  'comment', 'observer comment', 'analytic note', 'analytical note', 'theoretical note', 'methodological note',
 ]);
 
 const MARKER_SCAN = /<!--\s*stage\s*:([\s\S]*?)-->/gi;
@@ -393,34 +417,9 @@ export function readBlocks(text: string, offset: number, line: number, source: s
 // ---------------------------------------------------------------------------------------------
 // Front matter
 
-/** Reads front matter YAML into a plain object. Never throws: malformed YAML becomes a problem with its line. */
+/** Reads front matter YAML into a plain object (with the one reader of markdown/frontMatter.ts). Never throws: malformed YAML becomes a problem with its line. */
 export function readFrontMatter(yaml: { start: number; end: number; value: string }): { frontMatter: FrontMatter; problems: LineProblem[] } {
-  const problems: LineProblem[] = [];
-  let attributes: Record<string, unknown> = {};
-  // The YAML starts on line 2, after the opening `---`.
-  const FIRST_LINE = 2;
-  try {
-    const doc = parseDocument(yaml.value, { prettyErrors: true, uniqueKeys: true, logLevel: 'silent' });
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const at = e.linePos?.[0];
-        const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        problems.push({ line: FIRST_LINE - 1 + (at?.line ?? 1), ...(at ? { column: at.col } : {}), severity: 'error', message: `The front matter is not valid YAML: ${message}.`.replace(/\.\.$/, '.') });
-      }
-    } else {
-      for (const w of doc.warnings) {
-        const at = w.linePos?.[0];
-        problems.push({ line: FIRST_LINE - 1 + (at?.line ?? 1), ...(at ? { column: at.col } : {}), severity: 'warning', message: `In the front matter: ${w.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}.`.replace(/\.\.$/, '.') });
-      }
-      const value: unknown = doc.toJS({ maxAliasCount: 100 });
-      if (value !== null && value !== undefined) {
-        if (typeof value === 'object' && !Array.isArray(value)) attributes = value as Record<string, unknown>;
-        else problems.push({ line: FIRST_LINE, severity: 'warning', message: 'The front matter should be a list of "name: value" lines; it is ignored.' });
-      }
-    }
-  } catch (e) {
-    problems.push({ line: FIRST_LINE, severity: 'error', message: `The front matter could not be read: ${(e as Error).message.split('\n')[0]}` });
-  }
+  const { attributes, problems } = readFrontMatterYaml(yaml.value);
   return { frontMatter: { range: { start: yaml.start, end: yaml.end }, raw: yaml.value, attributes }, problems };
 }
 
@@ -429,21 +428,36 @@ export function readFrontMatter(yaml: { start: number; end: number; value: strin
 
 /** Block types that carry a speaker turn on past themselves. */
 const TURN_CONTINUES = new Set(['paragraph', 'list', 'blockquote', 'code', 'table']);
+/** Block types that end a marker's passage (as a speaker label does). */
+const PASSAGE_ENDS = new Set(['heading', 'html', 'thematicBreak', 'yaml']);
+
+/** The first words of a passage's first block, without the marks of a list item, quote or code fence. */
+function passageWords(text: string, first: Range): string {
+  let s = text.slice(first.start, Math.min(first.end, first.start + 400));
+  if (s.startsWith('```') || s.startsWith('~~~')) s = s.slice(s.indexOf('\n') + 1 || s.length).replace(/\n?(```|~~~)\s*$/, '');
+  else s = s.replace(/^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])|\[[ xX]\](?=[ \t]))[ \t]*)+/, '').replace(/^\|/, '');
+  return firstWords(s);
+}
 
 /**
  * Builds the public structure from the block records, in one pass: headings and their sections,
- * speaker turns, markers and blocks.
+ * speaker turns, markers, the passages markers open, and blocks. `text` is the whole text (for
+ * the passages' first words).
  * @internal shared with incremental.ts.
  */
-export function assemble(records: readonly BlockRecord[], length: number, frontMatter: FrontMatter | undefined, problems: readonly LineProblem[]): DocumentStructure {
+export function assemble(records: readonly BlockRecord[], text: string, frontMatter: FrontMatter | undefined, problems: readonly LineProblem[]): DocumentStructure {
   const n = records.length;
   const blocks: Block[] = new Array(n);
   const headings: Heading[] = [];
   const turns: SpeakerTurn[] = [];
   const markers: StageMarker[] = [];
+  const passages: MarkedPassage[] = [];
   /** Headings whose section is still open, by increasing level. */
   const open: Heading[] = [];
   let turn: SpeakerTurn | undefined;
+  /** The marker whose passage the next plain block opens or carries on (-1: none). */
+  let opener = -1;
+  let passage: MarkedPassage | undefined;
   let lastEnd = 0;
   for (let i = 0; i < n; i++) {
     const r = records[i];
@@ -460,6 +474,16 @@ export function assemble(records: readonly BlockRecord[], length: number, frontM
       turn.range.end = lastEnd;
       turn = undefined;
     }
+    if (turn || PASSAGE_ENDS.has(r.type)) {
+      opener = -1;
+      passage = undefined;
+    } else if (passage) {
+      passage.range.end = end;
+    } else if (opener >= 0) {
+      const first = { start, end };
+      passage = { marker: opener, range: { start, end }, first, line: r.line, firstWords: passageWords(text, first) };
+      passages.push(passage);
+    }
     if (r.level !== undefined) {
       const level = r.level;
       while (open.length > 0 && open[open.length - 1].level >= level) open.pop()!.section.end = lastEnd;
@@ -469,12 +493,17 @@ export function assemble(records: readonly BlockRecord[], length: number, frontM
     }
     if (r.markers) {
       for (const m of r.markers) markers.push({ id: m.id, range: { start: start + m.start, end: start + m.end }, line: r.line + m.line });
+      // A marker in a speaker turn's paragraph opens nothing: the turn carries on.
+      if (!turn) {
+        opener = markers.length - 1;
+        passage = undefined;
+      }
     }
     lastEnd = end;
   }
   if (turn) turn.range.end = lastEnd;
   for (const h of open) h.section.end = lastEnd;
-  const s: DocumentStructure = { length, headings, turns, markers, blocks, problems: [...problems] };
+  const s: DocumentStructure = { length: text.length, headings, turns, markers, passages, blocks, problems: [...problems] };
   if (frontMatter) s.frontMatter = frontMatter;
   return s;
 }
@@ -521,6 +550,6 @@ export function parseStructure(text: string, options?: { fullInline?: boolean })
   let frontMatter: FrontMatter | undefined;
   let problems: LineProblem[] = [];
   if (yaml) ({ frontMatter, problems } = readFrontMatter(yaml));
-  const s = assemble(records, text.length, frontMatter, problems);
+  const s = assemble(records, text, frontMatter, problems);
   return remember(s, { records, frontMatter, frontMatterProblems: problems, mayHaveDefinitions });
 }

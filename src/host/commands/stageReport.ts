@@ -1,15 +1,16 @@
 /**
  * `qda.stageReport`: a Markdown report per stage, with its codes and their quotes (document,
- * speaker, line and a link back), ready to draft the findings section of a paper. Opens as a new
- * unsaved document; links are relative to the workspace folder, so save it there to follow them.
+ * speaker, line and a link back), then the passages its stage markers place ("Passages marked for
+ * this stage", coded or not: the plain paragraphs of field notes under a marker), ready to draft
+ * the findings section of a paper. Opens as a new unsaved document; links are relative to the
+ * workspace folder, so save it there to follow them.
  */
 import * as vscode from 'vscode';
-import { parseStructure } from '../../core/markdown/structure';
 import { lineColumn } from '../../core/json';
-import { Text } from '../../core/text/text';
 import type { CodingManager } from '../codingManager';
 import type { IndexService } from '../indexService';
-import { byDate } from '../views/stagesView';
+import { MarkedPassages } from '../markedPassages';
+import { byDate, MARKED_PASSAGES } from '../views/stagesView';
 import { report } from './common';
 
 /** Markdown-safe text for quotes and names. */
@@ -24,17 +25,9 @@ export async function stageReport(manager: CodingManager, indexes: IndexService,
     const index = folder.codebook.index!;
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Writing the stage report' }, async (progress) => {
       const ix = await indexes.index(folder);
-      const texts = new Map<string, { text: Text; structure: ReturnType<typeof parseStructure> } | null>();
-      const docInfo = async (path: string) => {
-        if (!texts.has(path)) {
-          const raw = await folder.store.readText(path);
-          texts.set(path, raw === undefined ? null : (() => {
-            const text = Text.fromRaw(raw);
-            return { text, structure: parseStructure(text.text) };
-          })());
-        }
-        return texts.get(path)!;
-      };
+      const marked = new MarkedPassages(manager);
+      const docInfo = (path: string) => marked.read(folder, path);
+      const allMarked = await marked.all(folder, index.codebook.stages).finally(() => marked.dispose());
       const filter = indexes.filter;
       const lines: string[] = [`# Findings by stage: ${md(index.codebook.name ?? folder.folder.name)}`, ''];
       const filterText = filter.attributes ? Object.entries(filter.attributes).map(([k, v]) => `${k}: ${v.join(' or ')}`).join('; ') : '';
@@ -52,7 +45,7 @@ export async function stageReport(manager: CodingManager, indexes: IndexService,
           lines.push(`### ${md(code.name)} (${n} segment${n === 1 ? '' : 's'} in ${docs.length} document${docs.length === 1 ? '' : 's'})`, '');
           if (code.definition) lines.push(`*${md(code.definition)}*`, '');
           for (const d of docs) {
-            const info = await docInfo(d.document);
+            const info = await docInfo(d.document).catch(() => undefined);
             for (const s of d.segments) {
               if (!s.quote) continue;
               let where = `[${md(d.document)}](${encodeURI(d.document)})`;
@@ -68,6 +61,18 @@ export async function stageReport(manager: CodingManager, indexes: IndexService,
             }
           }
           if (n === 0) lines.push('No segments yet.', '');
+        }
+        // The passages its markers place, coded or not.
+        const docs = stage ? allMarked.map((d) => ({ document: d.document, passages: d.passages.filter((p) => p.stage === stage.id) })).filter((d) => d.passages.length > 0 && ix.passes(d.document, filter)).sort(byDate(ix)) : [];
+        if (docs.length > 0) {
+          const n = docs.reduce((sum, d) => sum + d.passages.length, 0);
+          lines.push(`### ${MARKED_PASSAGES} (${n} passage${n === 1 ? '' : 's'} in ${docs.length} document${docs.length === 1 ? '' : 's'})`, '');
+          for (const d of docs) {
+            for (const p of d.passages) {
+              const line = p.passage.line;
+              lines.push(...p.text.split('\n').map((l) => (l.trim() === '' ? '>' : `> ${md(l)}`)), '', `— [${md(d.document)}, line ${line}](${encodeURI(d.document)}#L${line})`, '');
+            }
+          }
         }
       }
       const content = lines.join('\n');
