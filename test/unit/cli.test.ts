@@ -8,7 +8,8 @@ import { parseCodebook } from '../../src/core/codebook/codebook';
 import { TEMPLATES } from '../../src/core/codebook/templates';
 
 const ROOT = path.resolve(__dirname, '../..');
-const P1_SOURCE = path.resolve(ROOT, '../shared/corpus/pdpilot-interviews/P1.md');
+/** A fictional interview of the project's own (test/fixtures/cli), so these tests need nothing from outside the repository. */
+const INTERVIEW_SOURCE = path.join(ROOT, 'test/fixtures/cli/interview.md');
 const CLI = path.join(ROOT, 'dist/cli.js');
 
 /** A small document with a BOM, CRLF line ends and emoji (each one code point, two UTF-16 units). */
@@ -56,16 +57,9 @@ const positionOf = (i: Item) => i.target.selector.find((s) => s.type === 'TextPo
 const UUID = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('qda command-line tool', function () {
-  before(function () {
-    if (!existsSync(P1_SOURCE)) {
-      console.warn(`  (skipping the qda tests: the shared corpus ${P1_SOURCE} is missing)`);
-      this.skip();
-    }
-  });
-
   beforeEach(async () => {
     ws = await fs.mkdtemp(path.join(os.tmpdir(), 'qda-cli-'));
-    await fs.copyFile(P1_SOURCE, file('P1.md'));
+    await fs.copyFile(INTERVIEW_SOURCE, file('P1.md'));
     await fs.writeFile(file('notes.md'), NOTES_RAW, 'utf8');
   });
 
@@ -161,18 +155,18 @@ describe('qda command-line tool', function () {
       assert.match(await read('notes.md.annotations.json'), /"name": "Tester"/);
     });
 
-    it('codes a quote in a real transcript, and adds to the existing sidecar', async () => {
+    it('codes a quote in an interview transcript, and adds to the existing sidecar', async () => {
       const p1 = await read('P1.md');
-      const first = await qda('add', file('P1.md'), '--code', 'brokering-relations', '--quote', 'we tend to use ICE plots', '--coder', 'Tester');
+      const first = await qda('add', file('P1.md'), '--code', 'brokering-relations', '--quote', 'we tend to use the regional audit figures', '--coder', 'Tester');
       assert.equal(first.code, 0, first.stderr);
-      const second = await qda('add', file('P1.md'), '--code', 'coordinating-activities', '--quote', 'So sorting by importance or by difference', '--coder', 'Tester');
+      const second = await qda('add', file('P1.md'), '--code', 'coordinating-activities', '--quote', 'So sorting by severity or by distance', '--coder', 'Tester');
       assert.equal(second.code, 0, second.stderr);
       assert.notEqual(first.stdout, second.stdout);
       const list = await items('P1.md');
       assert.deepEqual(list.map((i) => i.id), [first.stdout.trim(), second.stdout.trim()]);
-      assert.deepEqual(list.map(quoteOf), ['we tend to use ICE plots', 'So sorting by importance or by difference']);
+      assert.deepEqual(list.map(quoteOf), ['we tend to use the regional audit figures', 'So sorting by severity or by distance']);
       const norm = p1.replace(/\r\n/g, '\n');
-      assert.equal(positionOf(list[0])?.start, cpIndex(norm, 'we tend to use ICE plots'));
+      assert.equal(positionOf(list[0])?.start, cpIndex(norm, 'we tend to use the regional audit figures'));
     });
 
     it('an unknown code is a data error and leaves the sidecar unchanged', async () => {
@@ -184,7 +178,7 @@ describe('qda command-line tool', function () {
       assert.equal(r.stdout, '');
       assert.equal(await read('notes.md.annotations.json'), before);
       // Without a sidecar, none is created.
-      const none = await qda('add', file('P1.md'), '--code', 'nope', '--quote', 'we tend to use ICE plots');
+      const none = await qda('add', file('P1.md'), '--code', 'nope', '--quote', 'we tend to use the regional audit figures');
       assert.equal(none.code, 1);
       assert.ok(!exists('P1.md.annotations.json'));
     });
@@ -262,10 +256,10 @@ describe('qda command-line tool', function () {
   });
 
   describe('anchor', () => {
-    const Q_FUZZY = 'in our initial data explorations, we tend to use ICE plots';
-    const Q_ORPHAN = 'We typically use them to identify trends and to identify nonlinear interactions';
-    const Q_MOVED = 'So sorting by importance or by difference';
-    const Q_SAME = 'So now you can stop sharing your screen';
+    const Q_FUZZY = 'In our first year of meetings, we tend to use the regional audit figures';
+    const Q_ORPHAN = 'We typically fax the bed states to every spoke hospital before the weekly huddle';
+    const Q_MOVED = 'So sorting by severity or by distance';
+    const Q_SAME = 'Thank you for taking the time to talk to us today';
     const ids: Record<string, string> = {};
 
     interface AnchorJson {
@@ -305,12 +299,12 @@ describe('qda command-line tool', function () {
       const sidecarBefore = await read('P1.md.annotations.json');
       const oldMoved = positionOf((await items('P1.md')).find((i) => i.id === ids[Q_MOVED])!)!;
 
-      const inserted = 'Dan: A paragraph inserted before the sorting answer, long after the interview.\n\n';
+      const inserted = 'Interviewer: A paragraph inserted before the sorting answer, long after the interview.\n\n';
       assert.equal(original.split(Q_ORPHAN).length, 2);
       const edited = original
-        .replace('in our initial data explorations', 'in our early data explorations')
-        .replace(/Participant: We typically use them to identify trends[^\n]*\n\n/, '')
-        .replace('Participant: Well, precisely what you showed me.', inserted + 'Participant: Well, precisely what you showed me.');
+        .replace('In our first year of meetings', 'In our early years of meetings')
+        .replace(/Manager: We typically fax the bed states[^\n]*\n\n/, '')
+        .replace('Manager: Well, precisely what the protocol says', inserted + 'Manager: Well, precisely what the protocol says');
       assert.notEqual(edited, original);
       await fs.writeFile(file('P1.md'), edited, 'utf8');
 
@@ -332,7 +326,7 @@ describe('qda command-line tool', function () {
 
       const fuzzy = res.get(ids[Q_FUZZY])!;
       assert.equal(fuzzy.status, 'fuzzy');
-      const changed = Q_FUZZY.replace('initial', 'early');
+      const changed = Q_FUZZY.replace('first year', 'early years');
       assert.equal(fuzzy.start, cpIndex(edited, changed));
       assert.equal(fuzzy.end, fuzzy.start! + changed.length);
       assert.match(fuzzy.reason ?? '', /similar/);
@@ -383,9 +377,9 @@ describe('qda command-line tool', function () {
     beforeEach(async () => {
       await init();
       for (const [doc, c, q] of [
-        ['P1.md', 'brokering-relations', 'we tend to use ICE plots'],
-        ['P1.md', 'brokering-relations', 'So sorting by importance or by difference'],
-        ['P1.md', 'shaping-boundaries', 'Dan: And do you use both PDP and ICE plots?'],
+        ['P1.md', 'brokering-relations', 'we tend to use the regional audit figures'],
+        ['P1.md', 'brokering-relations', 'So sorting by severity or by distance'],
+        ['P1.md', 'shaping-boundaries', 'Interviewer: Do you use both the triage tool and the phone line?'],
         ['notes.md', 'brokering-relations', 'we trust the hub'],
       ]) {
         const r = await qda('add', file(doc), '--code', c, '--quote', q, '--coder', 'Tester');
