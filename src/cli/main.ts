@@ -236,5 +236,9 @@ async function stats(args: string[], out: Out): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  // Not process.exit(): on a pipe, stdout is written asynchronously and exiting at once would cut
+  // the answer off. Node exits by itself, with this code, once everything is written.
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
+import { createAnnotation } from '../../src/core/annotations';
+import { openDocument, sidecarText } from '../../src/core/project';
 import { parseCodebook } from '../../src/core/codebook/codebook';
 import { TEMPLATES } from '../../src/core/codebook/templates';
 
@@ -460,7 +462,8 @@ describe('qda command-line tool', function () {
 describe('qda as an installed program', function () {
   before(function () {
     this.timeout(120_000);
-    if (!existsSync(CLI)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'ignore' });
+    // Always rebuilt, so that what runs is the code under test, not an older bundle.
+    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'ignore' });
     assert.ok(existsSync(CLI), 'node esbuild.mjs builds dist/cli.js');
   });
 
@@ -480,5 +483,70 @@ describe('qda as an installed program', function () {
   it('starts with a #! line so npm can link it as the qda command', async () => {
     const head = (await fs.readFile(CLI, 'utf8')).slice(0, 40);
     assert.match(head, /^#!\/usr\/bin\/env node\n/);
+  });
+
+  describe('output through a pipe', function () {
+    this.timeout(120_000);
+    let big: string;
+    let expected: string;
+
+    before(async () => {
+      big = await fs.mkdtemp(path.join(os.tmpdir(), 'qda-pipe-'));
+      // 30,000 coded lines: the answer of `anchor --json` is several MB, far beyond a pipe's buffer (64 KB).
+      const lines = Array.from({ length: 30_000 }, (_, i) => `Line ${i}: the nurse rang the hub about patient ${i}.`);
+      const raw = lines.join('\n') + '\n';
+      await fs.writeFile(path.join(big, 'big.md'), raw);
+      const doc = openDocument('big.md', raw, undefined);
+      let at = 0;
+      for (const line of lines) {
+        doc.sidecar.annotations.push(createAnnotation(doc.text, { start: at, end: at + line.length, codes: ['brokering-relations'], creator: 'Tester' }));
+        at += line.length + 1;
+      }
+      await fs.writeFile(path.join(big, 'big.md.annotations.json'), sidecarText(doc));
+      const log: string[] = [];
+      const code = await main(['anchor', path.join(big, 'big.md'), '--json', '--workspace', big], { log: (s) => log.push(s), err: () => undefined });
+      assert.equal(code, 0);
+      expected = log.map((s) => s + '\n').join('');
+      assert.ok(Buffer.byteLength(expected) > 2_000_000, `the answer is ${Buffer.byteLength(expected)} bytes`);
+    });
+
+    after(async () => {
+      await fs.rm(big, { recursive: true, force: true });
+    });
+
+    it('a program reading the pipe gets the whole answer of anchor --json, byte for byte', async () => {
+      const child = spawn(process.execPath, [CLI, 'anchor', path.join(big, 'big.md'), '--json', '--workspace', big], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const chunks: Buffer[] = [];
+      // A slow reader: the pipe stays full while the program would like to exit.
+      child.stdout.on('data', (b: Buffer) => {
+        chunks.push(b);
+        child.stdout.pause();
+        setTimeout(() => child.stdout.resume(), 2);
+      });
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(status, 0);
+      const got = Buffer.concat(chunks).toString('utf8');
+      assert.equal(Buffer.byteLength(got), Buffer.byteLength(expected));
+      assert.equal(got, expected);
+      assert.equal((JSON.parse(got) as unknown[]).length, 30_000);
+    });
+
+    it('a file the output is redirected to gets the whole answer too', async () => {
+      const out = path.join(big, 'answer.json');
+      const fd = openSync(out, 'w');
+      try {
+        const r = spawnSync(process.execPath, [CLI, 'anchor', path.join(big, 'big.md'), '--json', '--workspace', big], { stdio: ['ignore', fd, 'pipe'] });
+        assert.equal(r.status, 0);
+      } finally {
+        closeSync(fd);
+      }
+      assert.equal(await fs.readFile(out, 'utf8'), expected);
+    });
+
+    it('a shell pipe into wc -c counts every byte of the answer', () => {
+      const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" anchor "${path.join(big, 'big.md')}" --json --workspace "${big}" | wc -c`], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(Number(r.stdout.trim()), Buffer.byteLength(expected));
+    });
   });
 });
