@@ -8,7 +8,7 @@ import { createAnnotation, locateQuote } from '../core/annotations';
 import { CodebookIndex, DEFAULT_CODEBOOK_PATH, serializeCodebook } from '../core/codebook/codebook';
 import { emptyCodebook, TEMPLATES } from '../core/codebook/templates';
 import { formatProblem } from '../core/problems';
-import { anchoringProblems, loadCodebook, loadDocument, saveDocument, validateWorkspace, workspaceStats } from '../core/project';
+import { anchoringProblems, loadCodebook, loadDocument, NO_CODEBOOK_MESSAGE, saveDocument, validateWorkspace, workspaceStats } from '../core/project';
 import { NodeStore } from '../node/nodeStore';
 
 class UsageError extends Error {}
@@ -220,19 +220,39 @@ async function stats(args: string[], out: Out): Promise<number> {
   if (positionals.length > 0) throw new UsageError('stats takes no file names.');
   const { store, codebookPath } = context(values);
   const s = await workspaceStats(store, codebookPath);
+  const code = s.problems.some((p) => p.severity === 'error') ? 1 : 0;
+  for (const p of s.problems) out.err(formatProblem(p));
+  const noCodebook = s.problems.some((p) => p.file === codebookPath && p.message === NO_CODEBOOK_MESSAGE);
+  if (noCodebook) out.err(`Nothing was counted: there is no codebook at ${codebookPath} in ${store.root}. Run "qda init" there, or give the project's folder with --workspace.`);
   if (values.json) {
     out.log(JSON.stringify(s, null, 2));
-    return 0;
+    return code;
   }
-  const w = Math.max(4, ...s.byCode.map((c) => c.name.length));
-  out.log(`${'Code'.padEnd(w)}  Segments  Documents`);
-  for (const c of s.byCode) out.log(`${c.name.padEnd(w)}  ${String(c.segments).padStart(8)}  ${String(c.documents).padStart(9)}`);
+  if (noCodebook) return 1;
+  const table = (rows: string[][]) => {
+    const cells = rows.map((r) => r.map(printable));
+    const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+    for (const r of cells) out.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd());
+  };
+  table([['Code', 'Segments', 'Documents'], ...s.byCode.map((c) => [c.name, String(c.segments), String(c.documents)])]);
+  if (s.byStage.some((x) => x.stage !== null)) {
+    out.log('');
+    table([['Stage', 'Segments', 'Documents'], ...s.byStage.map((x) => [x.name, String(x.segments), String(x.documents)])]);
+  }
   out.log('');
-  const dw = Math.max(8, ...s.byDocument.map((d) => d.document.length));
-  out.log(`${'Document'.padEnd(dw)}  Segments`);
-  for (const d of s.byDocument) out.log(`${d.document.padEnd(dw)}  ${String(d.segments).padStart(8)}`);
-  out.log(`\n${s.total} segments in ${s.byDocument.length} documents.`);
-  return 0;
+  table([['Document', 'Segments'], ...s.byDocument.map((d) => [d.document, String(d.segments)])]);
+  out.log(`\n${s.total} segment${s.total === 1 ? '' : 's'} in ${s.documents} document${s.documents === 1 ? '' : 's'}.`);
+  const unread = s.problems.filter((p) => p.severity === 'error' && p.file !== codebookPath).length;
+  if (unread > 0) out.err(`${unread} problem${unread === 1 ? '' : 's'} above: the coding in those files is not counted.`);
+  return code;
+}
+
+/** A name as one line of a table: line breaks, tabs and other control characters written as escapes. */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
 
 if (require.main === module) {

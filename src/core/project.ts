@@ -10,6 +10,7 @@ import type { Problem } from './problems';
 import { compareAnnotations, parseSidecar, serializeSidecar, SIDECAR_VERSION, type Sidecar, type SidecarLoad } from './sidecar/format';
 import { encodeSidecar } from './sidecar/encode';
 import { documentPathFor, SIDECAR_SUFFIX, sidecarPathFor } from './sidecar/iri';
+import { loadAll, WorkspaceIndex, type Counts, type IndexFilter } from './index/workspaceIndex';
 import { walk, type FileStore } from './store';
 import { hashText, Text } from './text/text';
 import { lineColumn } from './json';
@@ -159,7 +160,7 @@ export async function validateWorkspace(store: FileStore, codebookPath = DEFAULT
   const problems: Problem[] = [];
   const cb = await loadCodebook(store, codebookPath);
   problems.push(...cb.problems);
-  if (!cb.exists) problems.push({ file: codebookPath, severity: 'error', message: 'There is no codebook. Create one with "qda init" or the "Create codebook" command.' });
+  if (!cb.exists) problems.push({ file: codebookPath, severity: 'error', message: NO_CODEBOOK_MESSAGE });
   const index = cb.codebook ? new CodebookIndex(cb.codebook) : undefined;
   const sidecars = new Set<string>();
   for (const p of paths.length > 0 ? paths : ['']) {
@@ -202,46 +203,54 @@ export async function validateWorkspace(store: FileStore, codebookPath = DEFAULT
 }
 
 export interface Stats {
-  byCode: { code: string; name: string; segments: number; documents: number }[];
+  /** Every code of the codebook (in its order), then codes used but not in it (sorted). */
+  byCode: { code: string; name: string; segments: number; documents: number; withSubCodes: Counts }[];
+  /** Every stage of the codebook (in its order), then `stage: null` when some of its codes have none. */
+  byStage: { stage: string | null; name: string; segments: number; documents: number }[];
+  /** Documents with coded segments, sorted; `codes`: how many of its segments have each code. */
   byDocument: { document: string; segments: number; codes: Record<string, number> }[];
+  /** Coded segments in the workspace. */
   total: number;
+  /** Documents with coded segments. */
+  documents: number;
+  /** Why the counts may be incomplete: no codebook, an invalid codebook, a sidecar that cannot be read. */
+  problems: Problem[];
 }
 
-/** Segments per code and per document over the whole workspace (annotations as saved). */
+export const NO_CODEBOOK_MESSAGE = 'There is no codebook. Create one with "qda init" or the "Create codebook" command.';
+
+/**
+ * Coded segments per code, per stage and per document over the whole workspace (annotations as
+ * saved), counted by the workspace index, as the side panel counts them (see its counting rules).
+ * Without a codebook nothing is read: a problem says so.
+ */
 export async function workspaceStats(store: FileStore, codebookPath = DEFAULT_CODEBOOK_PATH): Promise<Stats> {
   const cb = await loadCodebook(store, codebookPath);
-  const index = cb.codebook ? new CodebookIndex(cb.codebook) : undefined;
-  const perCode = new Map<string, { segments: number; docs: Set<string> }>();
-  const byDocument: Stats['byDocument'] = [];
-  let total = 0;
-  for (const sc of await walk(store, '', isSidecarPath)) {
-    const raw = await store.readText(sc);
-    if (raw === undefined) continue;
-    const load = parseSidecar(raw, sc);
-    if (!load.sidecar) continue;
-    const doc = documentPathFor(sc)!;
-    const codes: Record<string, number> = {};
-    for (const a of load.sidecar.annotations) {
-      total++;
-      for (const c of a.codes) {
-        codes[c] = (codes[c] ?? 0) + 1;
-        const e = perCode.get(c) ?? { segments: 0, docs: new Set<string>() };
-        e.segments++;
-        e.docs.add(doc);
-        perCode.set(c, e);
-      }
-    }
-    byDocument.push({ document: doc, segments: load.sidecar.annotations.length, codes });
+  if (!cb.exists) {
+    return { byCode: [], byStage: [], byDocument: [], total: 0, documents: 0, problems: [{ file: codebookPath, severity: 'error', message: NO_CODEBOOK_MESSAGE }] };
   }
-  const order = index ? index.codebook.codes.map((c) => c.id) : [];
-  const ids = [...order.filter((id) => perCode.has(id) || index), ...[...perCode.keys()].filter((id) => !index?.has(id)).sort()];
-  const byCode = ids.map((id) => ({
-    code: id,
-    name: index?.codes.get(id)?.name ?? `${id} (not in the codebook)`,
-    segments: perCode.get(id)?.segments ?? 0,
-    documents: perCode.get(id)?.docs.size ?? 0,
-  }));
-  return { byCode, byDocument, total };
+  // An invalid codebook (reported) gives no hierarchy nor stages: codes are counted as used.
+  const index = cb.codebook && cb.problems.length === 0 ? new CodebookIndex(cb.codebook) : undefined;
+  const ix = await loadAll(store, { codebook: index });
+  return statsOf(ix, index, [...cb.problems, ...ix.problems()]);
+}
+
+/** The figures of `workspaceStats` from an index (the side panel's, or one just loaded). */
+export function statsOf(ix: WorkspaceIndex, codebook: CodebookIndex | undefined, problems: Problem[] = [], filter?: IndexFilter): Stats {
+  const byCode: Stats['byCode'] = [];
+  for (const [code, c] of ix.codeCounts(filter)) {
+    byCode.push({ code, name: codebook?.codes.get(code)?.name ?? `${code} (not in the codebook)`, segments: c.segments, documents: c.documents, withSubCodes: { ...c.withDescendants } });
+  }
+  const byStage: Stats['byStage'] = [];
+  if (codebook) {
+    const stages = ix.stageCounts(filter);
+    for (const s of codebook.codebook.stages) byStage.push({ stage: s.id, name: s.name, ...stages.get(s.id)! });
+    if (codebook.codebook.codes.some((c) => !codebook.stageOf(c.id))) byStage.push({ stage: null, name: 'No stage', ...stages.get(undefined)! });
+  }
+  // Object.fromEntries defines own keys: a code named "constructor" or "__proto__" is one like any other.
+  const byDocument = ix.documentCounts(filter).map((d) => ({ document: d.document, segments: d.segments, codes: Object.fromEntries(d.codes) }));
+  const totals = ix.totals(filter);
+  return { byCode, byStage, byDocument, total: totals.segments, documents: totals.documents, problems };
 }
 
 export type { Annotation };

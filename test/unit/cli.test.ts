@@ -433,16 +433,26 @@ describe('qda command-line tool', function () {
       assert.equal((await qda('validate', file('notes.md'))).code, 1);
     });
 
-    it('stats --json counts per code and per document', async () => {
+    it('stats --json counts per code, per stage and per document', async () => {
       const r = await qda('stats', '--json');
       assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
       const s = JSON.parse(r.stdout);
       assert.equal(s.total, 4);
+      assert.equal(s.documents, 2);
+      assert.deepEqual(s.problems, []);
       const byCode = new Map<string, { segments: number; documents: number }>(s.byCode.map((c: { code: string }) => [c.code, c]));
-      assert.deepEqual(byCode.get('brokering-relations'), { code: 'brokering-relations', name: 'Brokering relations', segments: 3, documents: 2 });
+      assert.deepEqual(byCode.get('brokering-relations'), { code: 'brokering-relations', name: 'Brokering relations', segments: 3, documents: 2, withSubCodes: { segments: 3, documents: 2 } });
       assert.equal(byCode.get('shaping-boundaries')?.segments, 1);
       assert.equal(byCode.get('relational-leadership')?.segments, 0);
+      assert.deepEqual(byCode.get('orchestration-tasks'), { code: 'orchestration-tasks', name: 'Orchestration tasks', segments: 0, documents: 0, withSubCodes: { segments: 4, documents: 2 } });
       assert.equal(s.byCode.length, TEMPLATES['network-orchestration'].codebook.codes.length);
+      assert.deepEqual(s.byStage, [
+        { stage: 'leadership', name: 'Leadership and governance', segments: 0, documents: 0 },
+        { stage: 'membership', name: 'Membership and roles', segments: 1, documents: 1 },
+        { stage: 'relationships', name: 'Relationships and processes', segments: 3, documents: 2 },
+        { stage: null, name: 'No stage', segments: 0, documents: 0 },
+      ]);
       assert.deepEqual(s.byDocument, [
         { document: 'P1.md', segments: 3, codes: { 'brokering-relations': 2, 'shaping-boundaries': 1 } },
         { document: 'notes.md', segments: 1, codes: { 'brokering-relations': 1 } },
@@ -451,6 +461,100 @@ describe('qda command-line tool', function () {
       assert.equal(table.code, 0);
       assert.match(table.stdout, /4 segments in 2 documents\./);
       assert.match(table.stdout, /Brokering relations\s+3\s+2/);
+      assert.match(table.stdout, /Relationships and processes\s+3\s+2/);
+    });
+
+    it('stats counts a segment with two codes of one stage once in that stage', async () => {
+      const r = await qda('add', file('notes.md'), '--code', 'brokering-relations', '--code', 'coordinating-activities', '--quote', 'the hub slows us down', '--coder', 'T');
+      assert.equal(r.code, 0, r.stderr);
+      const s = JSON.parse((await qda('stats', '--json')).stdout);
+      assert.equal(s.total, 5);
+      assert.deepEqual(s.byStage.find((x: { stage: string }) => x.stage === 'relationships'), { stage: 'relationships', name: 'Relationships and processes', segments: 4, documents: 2 });
+    });
+
+    it('stats does not count a document memo as a coded segment', async () => {
+      const sc = JSON.parse(await read('notes.md.annotations.json'));
+      sc.items.push({
+        '@context': 'http://www.w3.org/ns/anno.jsonld',
+        id: 'urn:uuid:00000000-0000-4000-8000-000000000099',
+        type: 'Annotation',
+        motivation: 'commenting',
+        creator: { type: 'Person', name: 'T' },
+        created: '2026-01-01T00:00:00Z',
+        modified: '2026-01-01T00:00:00Z',
+        body: [{ type: 'TextualBody', purpose: 'commenting', value: 'A memo on the whole visit', format: 'text/markdown' }],
+        target: { id: 'file:notes.md', type: 'Text', format: 'text/markdown' },
+      });
+      await fs.writeFile(file('notes.md.annotations.json'), JSON.stringify(sc, null, 2) + '\n');
+      assert.equal((await qda('validate')).code, 0);
+      const s = JSON.parse((await qda('stats', '--json')).stdout);
+      assert.equal(s.total, 4);
+      assert.equal(s.byDocument.find((d: { document: string }) => d.document === 'notes.md').segments, 1);
+    });
+
+    it('stats names a sidecar it cannot read on stderr and exits 1, counting the rest', async () => {
+      await fs.writeFile(file('notes.md.annotations.json'), '<<<<<<< HEAD\n{}\n');
+      for (const json of [false, true]) {
+        const r = await qda('stats', ...(json ? ['--json'] : []));
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /notes\.md\.annotations\.json/);
+        assert.match(r.stderr, /error/);
+        if (json) {
+          const s = JSON.parse(r.stdout);
+          assert.equal(s.total, 3);
+          assert.equal(s.problems[0].file, 'notes.md.annotations.json');
+        } else {
+          assert.match(r.stdout, /3 segments in 1 document\b/);
+          assert.match(r.stderr, /not counted/);
+        }
+      }
+    });
+
+    it('stats without a codebook says so, exits 1 and counts nothing', async () => {
+      await fs.rm(file('codebook.json'));
+      for (const json of [false, true]) {
+        const r = await qda('stats', ...(json ? ['--json'] : []));
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /no codebook/i);
+        assert.match(r.stderr, /qda init/);
+        assert.match(r.stderr, /--workspace/);
+        if (json) assert.equal(JSON.parse(r.stdout).total, 0);
+        else assert.equal(r.stdout, '');
+      }
+    });
+
+    it('stats --json gives right counts for codes named constructor, toString and valueOf', async () => {
+      const cb = JSON.parse(await read('codebook.json'));
+      for (const id of ['constructor', 'toString', 'valueOf', 'hasOwnProperty']) cb.codes.push({ id, name: `Code ${id}` });
+      await fs.writeFile(file('codebook.json'), JSON.stringify(cb, null, 2));
+      assert.equal((await qda('add', file('notes.md'), '--code', 'constructor', '--code', 'toString', '--code', 'valueOf', '--code', 'hasOwnProperty', '--quote', 'the hub slows us down', '--coder', 'T')).code, 0);
+      assert.equal((await qda('add', file('notes.md'), '--code', 'constructor', '--quote', 'The nurse said', '--coder', 'T')).code, 0);
+      const r = await qda('stats', '--json');
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stdout, /function|native code/);
+      const s = JSON.parse(r.stdout);
+      const notes = s.byDocument.find((d: { document: string }) => d.document === 'notes.md');
+      assert.deepEqual(notes.codes, { 'brokering-relations': 1, constructor: 2, toString: 1, valueOf: 1, hasOwnProperty: 1 });
+      assert.equal(s.byCode.find((c: { code: string }) => c.code === 'constructor').segments, 2);
+      assert.equal(s.byCode.find((c: { code: string }) => c.code === 'hasOwnProperty').segments, 1);
+    });
+
+    it('a line break or other control character in a name does not split the stats table', async () => {
+      const odd = 'two\nlines\tand\u001b[31mred.md';
+      await fs.writeFile(file(odd), 'We trust the hub.\n');
+      assert.equal((await qda('add', file(odd), '--code', 'brokering-relations', '--quote', 'We trust the hub', '--coder', 'T')).code, 0);
+      const cb = JSON.parse(await read('codebook.json'));
+      cb.codes[1].name = 'Brokering\nrelations';
+      await fs.writeFile(file('codebook.json'), JSON.stringify(cb, null, 2));
+      const r = await qda('stats');
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stdout, /[\u0000-\u0009\u000b-\u001f\u007f]/, 'no control character but the line ends');
+      const lines = r.stdout.split('\n');
+      assert.ok(lines.includes(lines.find((l) => l.startsWith('two\\nlines\\tand\\u001b[31mred.md'))!), r.stdout);
+      assert.match(r.stdout, /^Brokering\\nrelations\s+4\s+3$/m);
+      assert.match(r.stdout, /5 segments in 3 documents\./);
+      // JSON keeps the names as they are.
+      assert.ok(JSON.parse((await qda('stats', '--json')).stdout).byDocument.some((d: { document: string }) => d.document === odd));
     });
 
     it('stats takes no file names', async () => {

@@ -15,7 +15,7 @@ import {
   type LoadedDocument,
 } from '../../src/core/project';
 import type { Problem } from '../../src/core/problems';
-import { SIDECAR_VERSION } from '../../src/core/sidecar/format';
+import { createDocumentMemo, SIDECAR_VERSION } from '../../src/core/sidecar/format';
 import { MemoryStore } from '../../src/core/store-memory';
 import { hashText, normalizeText } from '../../src/core/text/text';
 import { NodeStore } from '../../src/node/nodeStore';
@@ -375,7 +375,9 @@ describe('project: validateWorkspace', () => {
 });
 
 describe('project: workspaceStats', () => {
-  it('counts segments per code and per document', async () => {
+  const counts = (segments: number, documents: number) => ({ segments, documents });
+
+  it('counts segments per code, per stage and per document', async () => {
     const store = workspace({ 'other/b.md': 'Trust again, and friction again, in another interview.\n' });
     await code(store, DOC, [
       [Q_TRUST, ['trust']],
@@ -388,24 +390,70 @@ describe('project: workspaceStats', () => {
     ]);
     const s = await workspaceStats(store);
     assert.equal(s.total, 5);
+    assert.equal(s.documents, 2);
+    assert.deepEqual(s.problems, []);
     assert.deepEqual(s.byCode, [
-      { code: 'trust', name: 'Trust', segments: 4, documents: 2 },
-      { code: 'friction', name: 'Friction', segments: 2, documents: 2 },
-      { code: 'unused', name: 'Unused', segments: 0, documents: 0 },
-      { code: 'stray', name: 'stray (not in the codebook)', segments: 1, documents: 1 },
+      { code: 'trust', name: 'Trust', segments: 4, documents: 2, withSubCodes: counts(4, 2) },
+      { code: 'friction', name: 'Friction', segments: 2, documents: 2, withSubCodes: counts(2, 2) },
+      { code: 'unused', name: 'Unused', segments: 0, documents: 0, withSubCodes: counts(0, 0) },
+      { code: 'stray', name: 'stray (not in the codebook)', segments: 1, documents: 1, withSubCodes: counts(1, 1) },
     ]);
+    // The codebook has no stages: every code of it is of no stage; "stray" is in no stage at all.
+    assert.deepEqual(s.byStage, [{ stage: null, name: 'No stage', segments: 5, documents: 2 }]);
     assert.deepEqual(s.byDocument, [
       { document: DOC, segments: 3, codes: { trust: 3, friction: 1 } },
       { document: 'other/b.md', segments: 2, codes: { trust: 1, friction: 1, stray: 1 } },
     ]);
   });
 
-  it('skips a malformed sidecar and an empty workspace counts nothing', async () => {
-    const store = workspace({ 'x.md.annotations.json': '{ nope' });
+  it('counts coded segments only: a document memo or a memo without a code is no segment', async () => {
+    const store = workspace();
+    const doc = await loadDocument(store, DOC);
+    doc.sidecar.annotations.push(createDocumentMemo({ memo: 'Interview done in the canteen', creator: 'Tester', now: NOW, id: nextId() }));
+    const at = locateQuote(doc.text, Q_CALL);
+    assert.ok(at.ok);
+    doc.sidecar.annotations.push(createAnnotation(doc.text, { start: at.start, end: at.end, codes: [], memo: 'ask again', creator: 'Tester', now: NOW, id: nextId() }));
+    const t = locateQuote(doc.text, Q_TRUST);
+    assert.ok(t.ok);
+    doc.sidecar.annotations.push(createAnnotation(doc.text, { start: t.start, end: t.end, codes: ['trust'], creator: 'Tester', now: NOW, id: nextId() }));
+    await saveDocument(store, doc);
     const s = await workspaceStats(store);
+    assert.equal(s.total, 1);
+    assert.deepEqual(s.byDocument, [{ document: DOC, segments: 1, codes: { trust: 1 } }]);
+  });
+
+  it('names a sidecar it cannot read, and counts the rest', async () => {
+    const store = workspace({ 'x.md': 'x\n', 'x.md.annotations.json': '{ nope' });
+    await code(store, DOC, [[Q_TRUST, ['trust']]]);
+    const s = await workspaceStats(store);
+    assert.equal(s.total, 1);
+    assert.equal(s.problems.length, 1);
+    assert.equal(s.problems[0].file, 'x.md.annotations.json');
+    assert.equal(s.problems[0].severity, 'error');
+    assert.deepEqual(s.byDocument.map((d) => d.document), [DOC]);
+  });
+
+  it('without a codebook says so and reads nothing else', async () => {
+    const store = new MemoryStore({ 'deep/down/a.md': INTERVIEW, 'deep/down/a.md.annotations.json': '{}' });
+    let listed = 0;
+    const list = store.list.bind(store);
+    store.list = async (dir) => (listed++, list(dir));
+    const s = await workspaceStats(store);
+    assert.equal(listed, 0, 'no folder was walked');
+    assert.equal(s.problems.length, 1);
+    assert.equal(s.problems[0].file, 'codebook.json');
+    assert.match(s.problems[0].message, /no codebook/i);
     assert.equal(s.total, 0);
-    assert.deepEqual(s.byDocument, []);
-    assert.deepEqual(s.byCode.map((c) => c.segments), [0, 0, 0]);
+  });
+
+  it('counts codes named like properties of every object (constructor, toString, valueOf, __proto__)', async () => {
+    const store = workspace();
+    const odd = ['constructor', 'toString', 'valueOf', '__proto__', 'hasOwnProperty'];
+    await code(store, DOC, [[Q_TRUST, odd], [Q_CALL, ['constructor']]]);
+    const s = await workspaceStats(store);
+    const doc = s.byDocument[0];
+    assert.deepEqual(JSON.parse(JSON.stringify(doc.codes)), JSON.parse('{ "constructor": 2, "toString": 1, "valueOf": 1, "__proto__": 1, "hasOwnProperty": 1 }'));
+    for (const id of odd) assert.equal(s.byCode.find((c) => c.code === id)?.segments, id === 'constructor' ? 2 : 1, id);
   });
 });
 
