@@ -8,7 +8,9 @@ import { createAnnotation, locateQuote } from '../core/annotations';
 import { CodebookIndex, DEFAULT_CODEBOOK_PATH, serializeCodebook } from '../core/codebook/codebook';
 import { emptyCodebook, TEMPLATES } from '../core/codebook/templates';
 import { formatProblem } from '../core/problems';
-import { anchoringProblems, loadCodebook, loadDocument, NO_CODEBOOK_MESSAGE, saveDocument, validateWorkspace, workspaceStats } from '../core/project';
+import type { Problem } from '../core/problems';
+import { anchoringProblems, codingWriteProblems, loadCodebook, loadDocument, NO_CODEBOOK_MESSAGE, saveDocument, sidecarBytes, validateWorkspace, workspaceStats, type LoadedDocument } from '../core/project';
+import { sameBytes } from '../core/sidecar/encode';
 import { NodeStore } from '../node/nodeStore';
 
 class UsageError extends Error {}
@@ -150,13 +152,11 @@ async function add(args: string[], out: Out): Promise<number> {
   const { store, codebookPath, inWorkspace } = context(values);
   const docPath = inWorkspace(positionals[0]);
   const cb = await loadCodebook(store, codebookPath);
-  if (!cb.exists) throw new DataError(`There is no codebook at ${codebookPath}; create one with "qda init".`);
-  if (!cb.codebook) throw new DataError(cb.problems.map(formatProblem).join('\n'));
-  const index = new CodebookIndex(cb.codebook);
-  const unknown = codes.filter((c) => !index.has(c));
-  if (unknown.length > 0) throw new DataError(`Not in the codebook: ${unknown.join(', ')}. Codes: ${cb.codebook.codes.map((c) => c.id).join(', ')}.`);
   const doc = await loadDocument(store, docPath);
-  if (doc.readOnly) throw new DataError(doc.problems.map(formatProblem).join('\n') + `\n${doc.sidecarPath} was left untouched.`);
+  await refuseWrite(store, cb, codebookPath, doc);
+  const index = new CodebookIndex(cb.codebook!);
+  const unknown = codes.filter((c) => !index.has(c));
+  if (unknown.length > 0) throw new DataError(`Not in the codebook: ${unknown.join(', ')}. Codes: ${cb.codebook!.codes.map((c) => c.id).join(', ')}. Nothing was written.`);
   let s = start;
   let e = end;
   if (quote !== undefined) {
@@ -173,11 +173,23 @@ async function add(args: string[], out: Out): Promise<number> {
   return 0;
 }
 
+/**
+ * Throws (nothing written) when the document's coding may not be written: the problems, as
+ * `validate` prints them, from the core's one rule (codingWriteProblems).
+ */
+async function refuseWrite(store: NodeStore, cb: Awaited<ReturnType<typeof loadCodebook>>, codebookPath: string, doc: LoadedDocument, alreadyShown: readonly Problem[] = []): Promise<void> {
+  const raw = doc.sidecarExists && !doc.readOnly ? await store.readText(doc.sidecarPath) : undefined;
+  const problems = codingWriteProblems(cb, codebookPath, doc, raw);
+  if (problems.length === 0) return;
+  const lines = problems.filter((p) => !alreadyShown.includes(p)).map(formatProblem);
+  throw new DataError([...lines, `Nothing was written: ${doc.sidecarExists ? `${doc.sidecarPath} is as it was` : `no ${doc.sidecarPath} was created`}. Fix the problem${problems.length === 1 ? '' : 's'} above first ("qda validate" lists them).`].join('\n'));
+}
+
 async function anchor(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' }, write: { type: 'boolean' } });
   if (values.help) return (out.log(USAGE), 0);
   if (positionals.length !== 1) throw new UsageError('anchor needs exactly one document.');
-  const { store, inWorkspace } = context(values);
+  const { store, codebookPath, inWorkspace } = context(values);
   const doc = await loadDocument(store, inWorkspace(positionals[0]));
   for (const p of doc.problems) out.err(formatProblem(p));
   if (!doc.sidecarExists) out.err(`${doc.path} has no coding yet.`);
@@ -188,9 +200,12 @@ async function anchor(args: string[], out: Out): Promise<number> {
     const count = (s: string) => doc.results.filter((r) => r.status === s).length;
     out.log(`${doc.results.length} segments: ${count('exact')} exact, ${count('moved')} moved, ${count('fuzzy')} fuzzy, ${count('orphan')} orphaned.`);
   }
-  if (values.write) {
-    if (doc.readOnly) throw new DataError(`${doc.sidecarPath} was not written: it could not be read safely.`);
-    if (doc.sidecarExists) {
+  if (values.write && doc.sidecarExists) {
+    await refuseWrite(store, await loadCodebook(store, codebookPath), codebookPath, doc, doc.problems);
+    // Written only when it changes: an unchanged file keeps its time, for git and file watchers.
+    if (sameBytes(await store.readBytes(doc.sidecarPath), sidecarBytes(doc))) {
+      out.err(`${doc.sidecarPath} is up to date; it was left as it is.`);
+    } else {
       await saveDocument(store, doc);
       out.err(`Saved ${doc.sidecarPath}.`);
     }

@@ -6,6 +6,7 @@ import { refreshQuote } from './annotations';
 import { CodebookIndex, DEFAULT_CODEBOOK_PATH, parseCodebook, type CodebookLoad } from './codebook/codebook';
 import { reanchor, type ReanchorOptions } from './anchoring/reanchor';
 import type { AnchorResult, Annotation } from './model/annotation';
+import type { Codebook } from './model/codebook';
 import type { Problem } from './problems';
 import { compareAnnotations, parseSidecar, serializeSidecar, SIDECAR_VERSION, type Sidecar, type SidecarLoad } from './sidecar/format';
 import { encodeSidecar } from './sidecar/encode';
@@ -106,7 +107,7 @@ export async function saveDocument(store: FileStore, doc: LoadedDocument): Promi
 }
 
 /** Problems for annotations whose codes the codebook does not know, located in the sidecar file. */
-export function unknownCodeProblems(doc: LoadedDocument, sidecarRaw: string | undefined, codebook: CodebookIndex): Problem[] {
+export function unknownCodeProblems(doc: Pick<LoadedDocument, 'sidecar' | 'sidecarPath'>, sidecarRaw: string | undefined, codebook: CodebookIndex): Problem[] {
   const out: Problem[] = [];
   for (const a of doc.sidecar.annotations) {
     for (const c of a.codes) {
@@ -120,6 +121,33 @@ export function unknownCodeProblems(doc: LoadedDocument, sidecarRaw: string | un
       });
     }
   }
+  return out;
+}
+
+/**
+ * Whether a document's coding may be written: the problems that forbid it, exactly as `validate`
+ * reports them (empty: it may be written). Every writer (`qda add`, `qda anchor --write`, the
+ * editor's save) asks this first and writes nothing when it answers anything. It refuses when:
+ * - there is no codebook, or the codebook has an error (invalid, a repeated code or stage id, an
+ *   unknown parent or stage, parents in a loop);
+ * - the sidecar could not be read safely (`doc.readOnly`: its problems say why);
+ * - a segment of the sidecar has a code the codebook does not have.
+ * Orphans and approximate anchoring are no reason: they are kept and reported.
+ * `sidecarRaw`, the sidecar file's text, locates unknown codes by line.
+ */
+export function codingWriteProblems(
+  codebook: { exists: boolean; codebook?: Codebook; problems: Problem[] },
+  codebookPath: string,
+  doc: Pick<LoadedDocument, 'sidecar' | 'sidecarPath' | 'readOnly' | 'problems'>,
+  sidecarRaw?: string,
+): Problem[] {
+  const out: Problem[] = [];
+  if (!codebook.exists) out.push({ file: codebookPath, severity: 'error', message: NO_CODEBOOK_MESSAGE });
+  out.push(...codebook.problems.filter((p) => p.severity === 'error'));
+  if (doc.readOnly) out.push(...doc.problems);
+  else out.push(...doc.problems.filter((p) => p.severity === 'error'));
+  // As validate: the codes are checked against the codebook as read, even one with errors.
+  if (codebook.codebook) out.push(...unknownCodeProblems(doc, sidecarRaw, new CodebookIndex(codebook.codebook)));
   return out;
 }
 

@@ -357,6 +357,25 @@ describe('qda command-line tool', function () {
       assert.equal(await read('P1.md'), edited);
     });
 
+    it('--write leaves an unchanged sidecar untouched: same bytes, same modification time', async () => {
+      const sidecar = file('P1.md.annotations.json');
+      const before = await fs.readFile(sidecar);
+      const past = new Date('2026-01-01T00:00:00Z');
+      await fs.utimes(sidecar, past, past);
+      const r = await qda('anchor', file('P1.md'), '--write');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /up to date/);
+      assert.doesNotMatch(r.stderr, /Saved/);
+      assert.deepEqual(await fs.readFile(sidecar), before);
+      assert.equal((await fs.stat(sidecar)).mtime.getTime(), past.getTime());
+      // Once the text changes, it is written.
+      await fs.writeFile(file('P1.md'), 'A new first line.\n\n' + (await read('P1.md')));
+      const moved = await qda('anchor', file('P1.md'), '--write');
+      assert.equal(moved.code, 0, moved.stderr);
+      assert.match(moved.stderr, /Saved P1\.md\.annotations\.json/);
+      assert.notEqual((await fs.stat(sidecar)).mtime.getTime(), past.getTime());
+    });
+
     it('refuses to write over a sidecar it cannot read', async () => {
       const broken = (await read('P1.md.annotations.json')).replace('"items": [', '"items": [,');
       await fs.writeFile(file('P1.md.annotations.json'), broken);
@@ -372,6 +391,76 @@ describe('qda command-line tool', function () {
       assert.deepEqual(JSON.parse(r.stdout), []);
       assert.match(r.stderr, /no coding yet/);
       assert.ok(!exists('notes.md.annotations.json'));
+    });
+  });
+
+  describe('writers refuse what validate reports', () => {
+    interface CodebookJson {
+      stages: { id: string; name: string }[];
+      codes: { id: string; name: string; parent?: string; stage?: string }[];
+    }
+    const editCodebook = async (edit: (cb: CodebookJson) => void) => {
+      const cb = JSON.parse(await read('codebook.json')) as CodebookJson;
+      edit(cb);
+      await fs.writeFile(file('codebook.json'), JSON.stringify(cb, null, 2) + '\n');
+    };
+    const defects: [string, () => Promise<void>, RegExp][] = [
+      ['a sidecar naming a code not in the codebook', async () => fs.writeFile(file('notes.md.annotations.json'), (await read('notes.md.annotations.json')).replace('urn:qda:code:shaping-boundaries', 'urn:qda:code:ghost')), /"ghost", which is not in the codebook/],
+      ['a codebook repeating a code id', () => editCodebook((cb) => cb.codes.push({ ...cb.codes[1], name: 'A copy' })), /repeats the id "brokering-relations"/],
+      ['a codebook repeating a stage id', () => editCodebook((cb) => cb.stages.push({ ...cb.stages[0], name: 'A copy' })), /repeats the id "leadership"/],
+      ['a codebook with an unknown parent', () => editCodebook((cb) => (cb.codes[2].parent = 'nowhere')), /parent "nowhere" that is not in the codebook/],
+      ['a codebook whose parents form a loop', () => editCodebook((cb) => (cb.codes[0].parent = cb.codes[1].id)), /its own ancestor/],
+      ['a codebook with an unknown stage', () => editCodebook((cb) => (cb.codes[3].stage = 'nowhere')), /stage "nowhere" that is not in the codebook/],
+    ];
+    const writers: [string, () => string[]][] = [
+      ['add', () => ['add', file('notes.md'), '--code', 'brokering-relations', '--quote', 'the hub slows us down', '--coder', 'T']],
+      ['anchor --write', () => ['anchor', file('notes.md'), '--write']],
+    ];
+
+    beforeEach(async () => {
+      await init();
+      for (const [c, q] of [['shaping-boundaries', 'we trust the hub'], ['coordinating-activities', 'The nurse said']]) {
+        const r = await qda('add', file('notes.md'), '--code', c, '--quote', q, '--coder', 'Tester');
+        assert.equal(r.code, 0, r.stderr);
+      }
+      // Text added on disk: anchoring moves every segment, so anchor --write would have something to write.
+      await fs.writeFile(file('notes.md'), NOTES_RAW.replace('\r\n\r\n', '\r\n\r\nA new first line.\r\n'));
+    });
+
+    for (const [defect, make, message] of defects) {
+      for (const [writer, args] of writers) {
+        it(`${writer} refuses ${defect}, with validate's message, and leaves the file alone`, async () => {
+          await make();
+          const validate = await qda('validate');
+          assert.equal(validate.code, 1);
+          assert.match(validate.stdout, message);
+          const sidecar = file('notes.md.annotations.json');
+          const before = await fs.readFile(sidecar);
+          const past = new Date('2026-01-01T00:00:00Z');
+          await fs.utimes(sidecar, past, past);
+          const r = await qda(...args());
+          assert.equal(r.code, 1, r.stderr);
+          assert.match(r.stderr, message);
+          const problems = r.stderr.split('\n').filter((l) => /: error: /.test(l) && !/lost its place/.test(l));
+          assert.ok(problems.length > 0);
+          for (const line of problems) assert.ok(validate.stdout.split('\n').includes(line.replace(/^qda: /, '')), `validate prints the same: ${line}`);
+          assert.match(r.stderr, /nothing was written|was not written/i);
+          assert.deepEqual(await fs.readFile(sidecar), before);
+          assert.equal((await fs.stat(sidecar)).mtime.getTime(), past.getTime());
+        });
+      }
+    }
+
+    it('add refuses a sidecar that names an unknown code, run as a program', () => {
+      return (async () => {
+        await defects[0][1]();
+        const before = await read('notes.md.annotations.json');
+        const r = spawnSync(process.execPath, [CLI, 'add', 'notes.md', '--code', 'brokering-relations', '--quote', 'the hub slows us down', '--coder', 'T'], { cwd: ws, encoding: 'utf8' });
+        assert.equal(r.status, 1, r.stderr);
+        assert.match(r.stderr, /"ghost", which is not in the codebook/);
+        assert.equal(r.stdout, '');
+        assert.equal(await read('notes.md.annotations.json'), before);
+      })();
     });
   });
 

@@ -6,6 +6,8 @@ import { createAnnotation, locateQuote } from '../../src/core/annotations';
 import { serializeCodebook } from '../../src/core/codebook/codebook';
 import type { Codebook } from '../../src/core/model/codebook';
 import {
+  codingWriteProblems,
+  loadCodebook,
   loadDocument,
   openDocument,
   ReadOnlyError,
@@ -18,6 +20,7 @@ import type { Problem } from '../../src/core/problems';
 import { createDocumentMemo, SIDECAR_VERSION } from '../../src/core/sidecar/format';
 import { MemoryStore } from '../../src/core/store-memory';
 import { hashText, normalizeText } from '../../src/core/text/text';
+import { sidecarPathFor } from '../../src/core/sidecar/iri';
 import { NodeStore } from '../../src/node/nodeStore';
 
 const CODEBOOK: Codebook = {
@@ -372,6 +375,52 @@ describe('project: validateWorkspace', () => {
     assert.equal(p.file, 'codebook.json');
     assert.equal(p.line, 5);
   });
+});
+
+describe('project: codingWriteProblems (may a document\'s coding be written?)', () => {
+  /** The problems validate reports for the codebook and this document's sidecar, and those the writer check gives. */
+  async function both(store: MemoryStore, doc: string) {
+    const report = await validateWorkspace(store, 'codebook.json', [doc]);
+    const loaded = await loadDocument(store, doc);
+    const raw = await store.readText(sidecarPathFor(doc));
+    const write = codingWriteProblems(await loadCodebook(store), 'codebook.json', loaded, raw);
+    // Orphans and approximate matches are reported by validate but are no reason not to write.
+    const validate = report.problems.filter((p) => p.file !== doc);
+    return { validate, write };
+  }
+
+  it('a clean document may be written; an orphan is no reason to refuse', async () => {
+    const store = workspace();
+    await code(store, DOC, [[Q_TRUST, ['trust']], [Q_BUDGET, ['friction']]]);
+    store.files.set(DOC, INTERVIEW.replace(/Director: The budget argument[^\n]*\n\n/, ''));
+    const { validate, write } = await both(store, DOC);
+    assert.deepEqual(validate, []);
+    assert.deepEqual(write, []);
+  });
+
+  const cases: [string, (store: MemoryStore) => void, RegExp][] = [
+    ['a code not in the codebook', (st) => st.files.set(SIDECAR, st.files.get(SIDECAR)!.replace('urn:qda:code:friction', 'urn:qda:code:ghost')), /"ghost"/],
+    ['no codebook', (st) => st.files.delete('codebook.json'), /no codebook/],
+    ['a codebook repeating a code id', (st) => st.files.set('codebook.json', serializeCodebook({ ...CODEBOOK, codes: [...CODEBOOK.codes, { id: 'trust', name: 'Trust again' }] })), /repeats the id/],
+    ['a codebook repeating a stage id', (st) => st.files.set('codebook.json', serializeCodebook({ ...CODEBOOK, stages: [{ id: 's', name: 'S' }, { id: 's', name: 'T' }] })), /repeats the id "s"/],
+    ['an unknown parent', (st) => st.files.set('codebook.json', serializeCodebook({ ...CODEBOOK, codes: [{ id: 'trust', name: 'Trust', parent: 'nope' }, ...CODEBOOK.codes.slice(1)] })), /parent "nope"/],
+    ['a parent loop', (st) => st.files.set('codebook.json', serializeCodebook({ ...CODEBOOK, codes: [{ id: 'trust', name: 'Trust', parent: 'friction' }, { id: 'friction', name: 'Friction', parent: 'trust' }, CODEBOOK.codes[2]] })), /own ancestor/],
+    ['an unknown stage', (st) => st.files.set('codebook.json', serializeCodebook({ ...CODEBOOK, codes: [{ id: 'trust', name: 'Trust', stage: 'nope' }, ...CODEBOOK.codes.slice(1)] })), /stage "nope"/],
+    ['an invalid codebook', (st) => st.files.set('codebook.json', '{ "version": 1, "codes": 3 }'), /codebook|codes/i],
+    ['a sidecar that is not JSON', (st) => st.files.set(SIDECAR, '{ nope'), /not valid JSON/],
+    ['a sidecar from a newer version', (st) => st.files.set(SIDECAR, st.files.get(SIDECAR)!.replace('"version": 1', '"version": 9')), /newer version/],
+  ];
+  for (const [what, spoil, message] of cases) {
+    it(`refuses ${what}, with the problems validate reports`, async () => {
+      const store = workspace();
+      await code(store, DOC, [[Q_TRUST, ['trust']], [Q_BUDGET, ['friction']]]);
+      spoil(store);
+      const { validate, write } = await both(store, DOC);
+      assert.ok(write.length > 0, 'refused');
+      assert.ok(write.some((p) => message.test(p.message)), write.map((p) => p.message).join('\n'));
+      assert.deepEqual(write, validate);
+    });
+  }
 });
 
 describe('project: workspaceStats', () => {
