@@ -26,13 +26,20 @@ Commands:
         Positions count Unicode code points over the text with line ends as LF.
   anchor <doc> [--json] [--write]
         Re-attach a document's coding to its current text and report how each segment anchored
-        (exact, moved, fuzzy, orphan). --write saves the result.
+        (exact, moved, fuzzy, orphan). --write saves the result (only when it changed).
   validate [paths…] [--json]
         Check the codebook, annotation files and anchoring. Exits 1 on any error.
   stats [--json]
-        Count coded segments per code and per document.
+        Count coded segments per code, per stage and per document, as the side panel does.
+        A coded segment is a passage (or an orphan, or a whole document) with at least one code;
+        a memo without a code is not one.
 
 Document paths are relative to the current folder and must lie inside the workspace.
+add and anchor --write write nothing while "qda validate" finds an error in the codebook or in the
+document's annotations file.
+
+Exit codes: 0 success; 1 a problem with the data (reported on stderr; nothing is written);
+2 bad arguments.
 
 Options for every command:
   --workspace DIR   the workspace folder (default: the current folder)

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { createAnnotation } from '../../src/core/annotations';
-import { openDocument, sidecarText } from '../../src/core/project';
+import { openDocument, sidecarText, type Stats } from '../../src/core/project';
 import { parseCodebook } from '../../src/core/codebook/codebook';
 import { TEMPLATES } from '../../src/core/codebook/templates';
 
@@ -676,6 +676,61 @@ describe('qda as an installed program', function () {
   it('starts with a #! line so npm can link it as the qda command', async () => {
     const head = (await fs.readFile(CLI, 'utf8')).slice(0, 40);
     assert.match(head, /^#!\/usr\/bin\/env node\n/);
+  });
+
+  describe('every command, run as a program in a project folder', function () {
+    this.timeout(60_000);
+    let dir: string;
+    const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8' });
+
+    before(async () => {
+      dir = await fs.mkdtemp(path.join(os.tmpdir(), 'qda-program-'));
+      await fs.copyFile(INTERVIEW_SOURCE, path.join(dir, 'interview.md'));
+    });
+    after(async () => {
+      await fs.rm(dir, { recursive: true, force: true });
+    });
+
+    it('stats without a codebook exits 1 with the reason and counts nothing', () => {
+      const r = run('stats');
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /no codebook/i);
+      assert.equal(r.stdout, '');
+    });
+
+    it('init, add, anchor, validate and stats: exit codes and answers', async () => {
+      const init = run('init', '--template', 'network-orchestration');
+      assert.equal(init.status, 0, init.stderr);
+      assert.match(init.stdout, /Wrote codebook\.json/);
+      const add = run('add', 'interview.md', '--code', 'brokering-relations', '--code', 'coordinating-activities', '--quote', 'we tend to use the regional audit figures', '--coder', 'Tester');
+      assert.equal(add.status, 0, add.stderr);
+      assert.match(add.stdout.trim(), UUID);
+      const unknown = run('add', 'interview.md', '--code', 'nope', '--quote', 'The board meets monthly', '--coder', 'Tester');
+      assert.equal(unknown.status, 1);
+      assert.match(unknown.stderr, /Not in the codebook: nope/);
+      const anchor = run('anchor', 'interview.md', '--json');
+      assert.equal(anchor.status, 0, anchor.stderr);
+      assert.deepEqual((JSON.parse(anchor.stdout) as { id: string; status: string }[]).map((a) => [a.id, a.status]), [[add.stdout.trim(), 'exact']]);
+      const validate = run('validate');
+      assert.equal(validate.status, 0, validate.stdout);
+      assert.match(validate.stdout, /1 coded documents?, 1 segments? /);
+      const stats = run('stats', '--json');
+      assert.equal(stats.status, 0, stats.stderr);
+      const s = JSON.parse(stats.stdout) as Stats;
+      assert.equal(s.total, 1);
+      // Two codes of one stage: one segment there.
+      assert.deepEqual(s.byStage.find((x) => x.stage === 'relationships'), { stage: 'relationships', name: 'Relationships and processes', segments: 1, documents: 1 });
+      const table = run('stats');
+      assert.equal(table.status, 0);
+      assert.match(table.stdout, /^1 segment in 1 document\.$/m);
+      await fs.writeFile(path.join(dir, 'interview.md.annotations.json'), '{ "items": [');
+      const broken = run('validate');
+      assert.equal(broken.status, 1);
+      assert.match(broken.stdout, /interview\.md\.annotations\.json:\d+:\d+: error/);
+      const usage = run('stats', 'interview.md');
+      assert.equal(usage.status, 2);
+      assert.match(usage.stderr, /Usage: qda/);
+    });
   });
 
   describe('output through a pipe', function () {
