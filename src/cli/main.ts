@@ -8,7 +8,9 @@ import { createAnnotation, locateQuote } from '../core/annotations';
 import { CodebookIndex, DEFAULT_CODEBOOK_PATH, serializeCodebook } from '../core/codebook/codebook';
 import { emptyCodebook, TEMPLATES } from '../core/codebook/templates';
 import { formatProblem } from '../core/problems';
-import { anchoringProblems, loadCodebook, loadDocument, saveDocument, validateWorkspace, workspaceStats } from '../core/project';
+import type { Problem } from '../core/problems';
+import { anchoringProblems, codingWriteProblems, loadCodebook, loadDocument, NO_CODEBOOK_MESSAGE, saveDocument, sidecarBytes, validateWorkspace, workspaceStats, type LoadedDocument } from '../core/project';
+import { sameBytes } from '../core/sidecar/encode';
 import { NodeStore } from '../node/nodeStore';
 
 class UsageError extends Error {}
@@ -24,13 +26,20 @@ Commands:
         Positions count Unicode code points over the text with line ends as LF.
   anchor <doc> [--json] [--write]
         Re-attach a document's coding to its current text and report how each segment anchored
-        (exact, moved, fuzzy, orphan). --write saves the result.
+        (exact, moved, fuzzy, orphan). --write saves the result (only when it changed).
   validate [paths…] [--json]
         Check the codebook, annotation files and anchoring. Exits 1 on any error.
   stats [--json]
-        Count coded segments per code and per document.
+        Count coded segments per code, per stage and per document, as the side panel does.
+        A coded segment is a passage (or an orphan, or a whole document) with at least one code;
+        a memo without a code is not one.
 
 Document paths are relative to the current folder and must lie inside the workspace.
+add and anchor --write write nothing while "qda validate" finds an error in the codebook or in the
+document's annotations file.
+
+Exit codes: 0 success; 1 a problem with the data (reported on stderr; nothing is written);
+2 bad arguments.
 
 Options for every command:
   --workspace DIR   the workspace folder (default: the current folder)
@@ -150,13 +159,11 @@ async function add(args: string[], out: Out): Promise<number> {
   const { store, codebookPath, inWorkspace } = context(values);
   const docPath = inWorkspace(positionals[0]);
   const cb = await loadCodebook(store, codebookPath);
-  if (!cb.exists) throw new DataError(`There is no codebook at ${codebookPath}; create one with "qda init".`);
-  if (!cb.codebook) throw new DataError(cb.problems.map(formatProblem).join('\n'));
-  const index = new CodebookIndex(cb.codebook);
-  const unknown = codes.filter((c) => !index.has(c));
-  if (unknown.length > 0) throw new DataError(`Not in the codebook: ${unknown.join(', ')}. Codes: ${cb.codebook.codes.map((c) => c.id).join(', ')}.`);
   const doc = await loadDocument(store, docPath);
-  if (doc.readOnly) throw new DataError(doc.problems.map(formatProblem).join('\n') + `\n${doc.sidecarPath} was left untouched.`);
+  await refuseWrite(store, cb, codebookPath, doc);
+  const index = new CodebookIndex(cb.codebook!);
+  const unknown = codes.filter((c) => !index.has(c));
+  if (unknown.length > 0) throw new DataError(`Not in the codebook: ${unknown.join(', ')}. Codes: ${cb.codebook!.codes.map((c) => c.id).join(', ')}. Nothing was written.`);
   let s = start;
   let e = end;
   if (quote !== undefined) {
@@ -173,11 +180,23 @@ async function add(args: string[], out: Out): Promise<number> {
   return 0;
 }
 
+/**
+ * Throws (nothing written) when the document's coding may not be written: the problems, as
+ * `validate` prints them, from the core's one rule (codingWriteProblems).
+ */
+async function refuseWrite(store: NodeStore, cb: Awaited<ReturnType<typeof loadCodebook>>, codebookPath: string, doc: LoadedDocument, alreadyShown: readonly Problem[] = []): Promise<void> {
+  const raw = doc.sidecarExists && !doc.readOnly ? await store.readText(doc.sidecarPath) : undefined;
+  const problems = codingWriteProblems(cb, codebookPath, doc, raw);
+  if (problems.length === 0) return;
+  const lines = problems.filter((p) => !alreadyShown.includes(p)).map(formatProblem);
+  throw new DataError([...lines, `Nothing was written: ${doc.sidecarExists ? `${doc.sidecarPath} is as it was` : `no ${doc.sidecarPath} was created`}. Fix the problem${problems.length === 1 ? '' : 's'} above first ("qda validate" lists them).`].join('\n'));
+}
+
 async function anchor(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' }, write: { type: 'boolean' } });
   if (values.help) return (out.log(USAGE), 0);
   if (positionals.length !== 1) throw new UsageError('anchor needs exactly one document.');
-  const { store, inWorkspace } = context(values);
+  const { store, codebookPath, inWorkspace } = context(values);
   const doc = await loadDocument(store, inWorkspace(positionals[0]));
   for (const p of doc.problems) out.err(formatProblem(p));
   if (!doc.sidecarExists) out.err(`${doc.path} has no coding yet.`);
@@ -188,9 +207,12 @@ async function anchor(args: string[], out: Out): Promise<number> {
     const count = (s: string) => doc.results.filter((r) => r.status === s).length;
     out.log(`${doc.results.length} segments: ${count('exact')} exact, ${count('moved')} moved, ${count('fuzzy')} fuzzy, ${count('orphan')} orphaned.`);
   }
-  if (values.write) {
-    if (doc.readOnly) throw new DataError(`${doc.sidecarPath} was not written: it could not be read safely.`);
-    if (doc.sidecarExists) {
+  if (values.write && doc.sidecarExists) {
+    await refuseWrite(store, await loadCodebook(store, codebookPath), codebookPath, doc, doc.problems);
+    // Written only when it changes: an unchanged file keeps its time, for git and file watchers.
+    if (sameBytes(await store.readBytes(doc.sidecarPath), sidecarBytes(doc))) {
+      out.err(`${doc.sidecarPath} is up to date; it was left as it is.`);
+    } else {
       await saveDocument(store, doc);
       out.err(`Saved ${doc.sidecarPath}.`);
     }
@@ -220,21 +242,45 @@ async function stats(args: string[], out: Out): Promise<number> {
   if (positionals.length > 0) throw new UsageError('stats takes no file names.');
   const { store, codebookPath } = context(values);
   const s = await workspaceStats(store, codebookPath);
+  const code = s.problems.some((p) => p.severity === 'error') ? 1 : 0;
+  for (const p of s.problems) out.err(formatProblem(p));
+  const noCodebook = s.problems.some((p) => p.file === codebookPath && p.message === NO_CODEBOOK_MESSAGE);
+  if (noCodebook) out.err(`Nothing was counted: there is no codebook at ${codebookPath} in ${store.root}. Run "qda init" there, or give the project's folder with --workspace.`);
   if (values.json) {
     out.log(JSON.stringify(s, null, 2));
-    return 0;
+    return code;
   }
-  const w = Math.max(4, ...s.byCode.map((c) => c.name.length));
-  out.log(`${'Code'.padEnd(w)}  Segments  Documents`);
-  for (const c of s.byCode) out.log(`${c.name.padEnd(w)}  ${String(c.segments).padStart(8)}  ${String(c.documents).padStart(9)}`);
+  if (noCodebook) return 1;
+  const table = (rows: string[][]) => {
+    const cells = rows.map((r) => r.map(printable));
+    const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+    for (const r of cells) out.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd());
+  };
+  table([['Code', 'Segments', 'Documents'], ...s.byCode.map((c) => [c.name, String(c.segments), String(c.documents)])]);
+  if (s.byStage.some((x) => x.stage !== null)) {
+    out.log('');
+    table([['Stage', 'Segments', 'Documents'], ...s.byStage.map((x) => [x.name, String(x.segments), String(x.documents)])]);
+  }
   out.log('');
-  const dw = Math.max(8, ...s.byDocument.map((d) => d.document.length));
-  out.log(`${'Document'.padEnd(dw)}  Segments`);
-  for (const d of s.byDocument) out.log(`${d.document.padEnd(dw)}  ${String(d.segments).padStart(8)}`);
-  out.log(`\n${s.total} segments in ${s.byDocument.length} documents.`);
-  return 0;
+  table([['Document', 'Segments'], ...s.byDocument.map((d) => [d.document, String(d.segments)])]);
+  out.log(`\n${s.total} segment${s.total === 1 ? '' : 's'} in ${s.documents} document${s.documents === 1 ? '' : 's'}.`);
+  const unread = s.problems.filter((p) => p.severity === 'error' && p.file !== codebookPath).length;
+  if (unread > 0) out.err(`${unread} problem${unread === 1 ? '' : 's'} above: the coding in those files is not counted.`);
+  return code;
+}
+
+/** A name as one line of a table: line breaks, tabs and other control characters written as escapes. */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  // Not process.exit(): on a pipe, stdout is written asynchronously and exiting at once would cut
+  // the answer off. Node exits by itself, with this code, once everything is written.
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

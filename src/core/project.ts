@@ -6,10 +6,12 @@ import { refreshQuote } from './annotations';
 import { CodebookIndex, DEFAULT_CODEBOOK_PATH, parseCodebook, type CodebookLoad } from './codebook/codebook';
 import { reanchor, type ReanchorOptions } from './anchoring/reanchor';
 import type { AnchorResult, Annotation } from './model/annotation';
+import type { Codebook } from './model/codebook';
 import type { Problem } from './problems';
 import { compareAnnotations, parseSidecar, serializeSidecar, SIDECAR_VERSION, type Sidecar, type SidecarLoad } from './sidecar/format';
 import { encodeSidecar } from './sidecar/encode';
 import { documentPathFor, SIDECAR_SUFFIX, sidecarPathFor } from './sidecar/iri';
+import { loadAll, WorkspaceIndex, type Counts, type IndexFilter } from './index/workspaceIndex';
 import { walk, type FileStore } from './store';
 import { hashText, Text } from './text/text';
 import { lineColumn } from './json';
@@ -105,7 +107,7 @@ export async function saveDocument(store: FileStore, doc: LoadedDocument): Promi
 }
 
 /** Problems for annotations whose codes the codebook does not know, located in the sidecar file. */
-export function unknownCodeProblems(doc: LoadedDocument, sidecarRaw: string | undefined, codebook: CodebookIndex): Problem[] {
+export function unknownCodeProblems(doc: Pick<LoadedDocument, 'sidecar' | 'sidecarPath'>, sidecarRaw: string | undefined, codebook: CodebookIndex): Problem[] {
   const out: Problem[] = [];
   for (const a of doc.sidecar.annotations) {
     for (const c of a.codes) {
@@ -119,6 +121,33 @@ export function unknownCodeProblems(doc: LoadedDocument, sidecarRaw: string | un
       });
     }
   }
+  return out;
+}
+
+/**
+ * Whether a document's coding may be written: the problems that forbid it, exactly as `validate`
+ * reports them (empty: it may be written). Every writer (`qda add`, `qda anchor --write`, the
+ * editor's save) asks this first and writes nothing when it answers anything. It refuses when:
+ * - there is no codebook, or the codebook has an error (invalid, a repeated code or stage id, an
+ *   unknown parent or stage, parents in a loop);
+ * - the sidecar could not be read safely (`doc.readOnly`: its problems say why);
+ * - a segment of the sidecar has a code the codebook does not have.
+ * Orphans and approximate anchoring are no reason: they are kept and reported.
+ * `sidecarRaw`, the sidecar file's text, locates unknown codes by line.
+ */
+export function codingWriteProblems(
+  codebook: { exists: boolean; codebook?: Codebook; problems: Problem[] },
+  codebookPath: string,
+  doc: Pick<LoadedDocument, 'sidecar' | 'sidecarPath' | 'readOnly' | 'problems'>,
+  sidecarRaw?: string,
+): Problem[] {
+  const out: Problem[] = [];
+  if (!codebook.exists) out.push({ file: codebookPath, severity: 'error', message: NO_CODEBOOK_MESSAGE });
+  out.push(...codebook.problems.filter((p) => p.severity === 'error'));
+  if (doc.readOnly) out.push(...doc.problems);
+  else out.push(...doc.problems.filter((p) => p.severity === 'error'));
+  // As validate: the codes are checked against the codebook as read, even one with errors.
+  if (codebook.codebook) out.push(...unknownCodeProblems(doc, sidecarRaw, new CodebookIndex(codebook.codebook)));
   return out;
 }
 
@@ -159,7 +188,7 @@ export async function validateWorkspace(store: FileStore, codebookPath = DEFAULT
   const problems: Problem[] = [];
   const cb = await loadCodebook(store, codebookPath);
   problems.push(...cb.problems);
-  if (!cb.exists) problems.push({ file: codebookPath, severity: 'error', message: 'There is no codebook. Create one with "qda init" or the "Create codebook" command.' });
+  if (!cb.exists) problems.push({ file: codebookPath, severity: 'error', message: NO_CODEBOOK_MESSAGE });
   const index = cb.codebook ? new CodebookIndex(cb.codebook) : undefined;
   const sidecars = new Set<string>();
   for (const p of paths.length > 0 ? paths : ['']) {
@@ -202,46 +231,54 @@ export async function validateWorkspace(store: FileStore, codebookPath = DEFAULT
 }
 
 export interface Stats {
-  byCode: { code: string; name: string; segments: number; documents: number }[];
+  /** Every code of the codebook (in its order), then codes used but not in it (sorted). */
+  byCode: { code: string; name: string; segments: number; documents: number; withSubCodes: Counts }[];
+  /** Every stage of the codebook (in its order), then `stage: null` when some of its codes have none. */
+  byStage: { stage: string | null; name: string; segments: number; documents: number }[];
+  /** Documents with coded segments, sorted; `codes`: how many of its segments have each code. */
   byDocument: { document: string; segments: number; codes: Record<string, number> }[];
+  /** Coded segments in the workspace. */
   total: number;
+  /** Documents with coded segments. */
+  documents: number;
+  /** Why the counts may be incomplete: no codebook, an invalid codebook, a sidecar that cannot be read. */
+  problems: Problem[];
 }
 
-/** Segments per code and per document over the whole workspace (annotations as saved). */
+export const NO_CODEBOOK_MESSAGE = 'There is no codebook. Create one with "qda init" or the "Create codebook" command.';
+
+/**
+ * Coded segments per code, per stage and per document over the whole workspace (annotations as
+ * saved), counted by the workspace index, as the side panel counts them (see its counting rules).
+ * Without a codebook nothing is read: a problem says so.
+ */
 export async function workspaceStats(store: FileStore, codebookPath = DEFAULT_CODEBOOK_PATH): Promise<Stats> {
   const cb = await loadCodebook(store, codebookPath);
-  const index = cb.codebook ? new CodebookIndex(cb.codebook) : undefined;
-  const perCode = new Map<string, { segments: number; docs: Set<string> }>();
-  const byDocument: Stats['byDocument'] = [];
-  let total = 0;
-  for (const sc of await walk(store, '', isSidecarPath)) {
-    const raw = await store.readText(sc);
-    if (raw === undefined) continue;
-    const load = parseSidecar(raw, sc);
-    if (!load.sidecar) continue;
-    const doc = documentPathFor(sc)!;
-    const codes: Record<string, number> = {};
-    for (const a of load.sidecar.annotations) {
-      total++;
-      for (const c of a.codes) {
-        codes[c] = (codes[c] ?? 0) + 1;
-        const e = perCode.get(c) ?? { segments: 0, docs: new Set<string>() };
-        e.segments++;
-        e.docs.add(doc);
-        perCode.set(c, e);
-      }
-    }
-    byDocument.push({ document: doc, segments: load.sidecar.annotations.length, codes });
+  if (!cb.exists) {
+    return { byCode: [], byStage: [], byDocument: [], total: 0, documents: 0, problems: [{ file: codebookPath, severity: 'error', message: NO_CODEBOOK_MESSAGE }] };
   }
-  const order = index ? index.codebook.codes.map((c) => c.id) : [];
-  const ids = [...order.filter((id) => perCode.has(id) || index), ...[...perCode.keys()].filter((id) => !index?.has(id)).sort()];
-  const byCode = ids.map((id) => ({
-    code: id,
-    name: index?.codes.get(id)?.name ?? `${id} (not in the codebook)`,
-    segments: perCode.get(id)?.segments ?? 0,
-    documents: perCode.get(id)?.docs.size ?? 0,
-  }));
-  return { byCode, byDocument, total };
+  // An invalid codebook (reported) gives no hierarchy nor stages: codes are counted as used.
+  const index = cb.codebook && cb.problems.length === 0 ? new CodebookIndex(cb.codebook) : undefined;
+  const ix = await loadAll(store, { codebook: index });
+  return statsOf(ix, index, [...cb.problems, ...ix.problems()]);
+}
+
+/** The figures of `workspaceStats` from an index (the side panel's, or one just loaded). */
+export function statsOf(ix: WorkspaceIndex, codebook: CodebookIndex | undefined, problems: Problem[] = [], filter?: IndexFilter): Stats {
+  const byCode: Stats['byCode'] = [];
+  for (const [code, c] of ix.codeCounts(filter)) {
+    byCode.push({ code, name: codebook?.codes.get(code)?.name ?? `${code} (not in the codebook)`, segments: c.segments, documents: c.documents, withSubCodes: { ...c.withDescendants } });
+  }
+  const byStage: Stats['byStage'] = [];
+  if (codebook) {
+    const stages = ix.stageCounts(filter);
+    for (const s of codebook.codebook.stages) byStage.push({ stage: s.id, name: s.name, ...stages.get(s.id)! });
+    if (codebook.codebook.codes.some((c) => !codebook.stageOf(c.id))) byStage.push({ stage: null, name: 'No stage', ...stages.get(undefined)! });
+  }
+  // Object.fromEntries defines own keys: a code named "constructor" or "__proto__" is one like any other.
+  const byDocument = ix.documentCounts(filter).map((d) => ({ document: d.document, segments: d.segments, codes: Object.fromEntries(d.codes) }));
+  const totals = ix.totals(filter);
+  return { byCode, byStage, byDocument, total: totals.segments, documents: totals.documents, problems };
 }
 
 export type { Annotation };

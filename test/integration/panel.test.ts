@@ -196,6 +196,8 @@ interface DiskCounts {
   own: Map<string, { segments: number; documents: number }>;
   /** Segments having the code or one of its sub-codes. */
   withDescendants: Map<string, number>;
+  /** Distinct segments having a code of the stage (own or inherited); `undefined`: codebook codes of no stage. */
+  byStage: Map<string | undefined, number>;
 }
 /**
  * Counts per code from the sidecars on disk, as the Codebook view should show them: an annotation
@@ -208,8 +210,17 @@ async function countsOnDisk(codebook: CodebookJson, pass: (document: string) => 
     for (let p = parent.get(code); p !== undefined && !out.includes(p); p = parent.get(p)) out.push(p);
     return out;
   };
+  const stageOf = (code: string) => {
+    if (!parent.has(code)) return null; // not in the codebook: no stage group
+    for (const c of lineage(code)) {
+      const stage = codebook.codes.find((x) => x.id === c)?.stage;
+      if (stage) return stage;
+    }
+    return undefined;
+  };
   const own = new Map<string, { segments: number; documents: number }>();
   const withDescendants = new Map<string, number>();
+  const byStage = new Map<string | undefined, number>();
   for (const [path, bytes] of await sidecarBytes()) {
     const document = path.replace(/\.annotations\.json$/, '');
     if (!pass(document)) continue;
@@ -230,9 +241,10 @@ async function countsOnDisk(codebook: CodebookJson, pass: (document: string) => 
         own.set(c, o);
       }
       for (const c of new Set(codes.flatMap(lineage))) withDescendants.set(c, (withDescendants.get(c) ?? 0) + 1);
+      for (const st of new Set(codes.map(stageOf))) if (st !== null) byStage.set(st, (byStage.get(st) ?? 0) + 1);
     }
   }
-  return { own, withDescendants };
+  return { own, withDescendants, byStage };
 }
 
 /** Every code item of the tree shows the counts of the sidecars on disk. */
@@ -324,10 +336,10 @@ describe('The Qualitative coding side panel', () => {
     // Every code, whatever earlier tests coded, counts what the sidecars on disk hold.
     assertTreeCounts(tree, codebook, disk);
 
-    // A stage counts the segments of its codes (with their sub-codes).
-    for (const stage of codebook.stages) {
-      const roots = tree.find((n) => n.label === stage.name)!.children;
-      const total = roots.reduce((n, r) => n + (disk.withDescendants.get(codebook.codes.find((c) => c.name === r.label)!.id) ?? 0), 0);
+    // A stage counts the distinct segments having a code of that stage: a segment with two of its
+    // codes once (summing the codes' counts would count it twice).
+    for (const stage of [...codebook.stages, { id: undefined, name: 'Across stages' }]) {
+      const total = disk.byStage.get(stage.id) ?? 0;
       assert.equal(tree.find((n) => n.label === stage.name)!.description, `${total} segment${total === 1 ? '' : 's'}`, `the total of “${stage.name}”`);
     }
 

@@ -601,7 +601,9 @@ describe('Stage outlines', () => {
       for (const stage of [...cb.stages.map((s) => ({ id: s.id as string | undefined, name: s.name })), { id: undefined, name: NO_STAGE }]) {
         const codes = cb.codes.filter((c) => stageOfCode(cb, c.id) === stage.id);
         if (stage.id === undefined && codes.length === 0) continue;
-        let total = 0;
+        // Distinct segments with a code of the stage: one with two of its codes counts once.
+        const ids = new Set(codes.map((c) => c.id));
+        const total = [...disk.values()].flat().filter((s) => s.codes.some((c) => ids.has(c))).length;
         const codeNodes: TreeNode[] = [];
         for (const c of codes) {
           const docs = await byDate([...disk].filter(([, segs]) => segs.some((s) => s.codes.includes(c.id))).map(([d]) => d));
@@ -617,7 +619,6 @@ describe('Stage outlines', () => {
               children: segs.map((s) => ({ label: `“${shorten(s.quote, 90)}”`, children: [] })).sort((a, b) => a.label.localeCompare(b.label)),
             });
           }
-          total += n;
           codeNodes.push({ label: c.name, description: `${n} · ${plural(docs.length, 'doc')}`, children: docNodes });
         }
         out.push({ label: stage.name, description: `${plural(codes.length, 'code')} · ${plural(total, 'segment')}`, children: codeNodes });

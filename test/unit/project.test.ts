@@ -6,6 +6,8 @@ import { createAnnotation, locateQuote } from '../../src/core/annotations';
 import { serializeCodebook } from '../../src/core/codebook/codebook';
 import type { Codebook } from '../../src/core/model/codebook';
 import {
+  codingWriteProblems,
+  loadCodebook,
   loadDocument,
   openDocument,
   ReadOnlyError,
@@ -15,9 +17,10 @@ import {
   type LoadedDocument,
 } from '../../src/core/project';
 import type { Problem } from '../../src/core/problems';
-import { SIDECAR_VERSION } from '../../src/core/sidecar/format';
+import { createDocumentMemo, SIDECAR_VERSION } from '../../src/core/sidecar/format';
 import { MemoryStore } from '../../src/core/store-memory';
 import { hashText, normalizeText } from '../../src/core/text/text';
+import { sidecarPathFor } from '../../src/core/sidecar/iri';
 import { NodeStore } from '../../src/node/nodeStore';
 
 const CODEBOOK: Codebook = {
@@ -374,8 +377,56 @@ describe('project: validateWorkspace', () => {
   });
 });
 
+describe('project: codingWriteProblems (may a document\'s coding be written?)', () => {
+  /** The problems validate reports for the codebook and this document's sidecar, and those the writer check gives. */
+  async function both(store: MemoryStore, doc: string) {
+    const report = await validateWorkspace(store, 'codebook.json', [doc]);
+    const loaded = await loadDocument(store, doc);
+    const raw = await store.readText(sidecarPathFor(doc));
+    const write = codingWriteProblems(await loadCodebook(store), 'codebook.json', loaded, raw);
+    // Orphans and approximate matches are reported by validate but are no reason not to write.
+    const validate = report.problems.filter((p) => p.file !== doc);
+    return { validate, write };
+  }
+
+  it('a clean document may be written; an orphan is no reason to refuse', async () => {
+    const store = workspace();
+    await code(store, DOC, [[Q_TRUST, ['trust']], [Q_BUDGET, ['friction']]]);
+    store.files.set(DOC, INTERVIEW.replace(/Director: The budget argument[^\n]*\n\n/, ''));
+    const { validate, write } = await both(store, DOC);
+    assert.deepEqual(validate, []);
+    assert.deepEqual(write, []);
+  });
+
+  const cases: [string, (store: MemoryStore) => void, RegExp][] = [
+    ['a code not in the codebook', (st) => st.files.set(SIDECAR, st.files.get(SIDECAR)!.replace('urn:qda:code:friction', 'urn:qda:code:ghost')), /"ghost"/],
+    ['no codebook', (st) => st.files.delete('codebook.json'), /no codebook/],
+    ['a codebook repeating a code id', (st) => st.files.set('codebook.json', serializeCodebook({ ...CODEBOOK, codes: [...CODEBOOK.codes, { id: 'trust', name: 'Trust again' }] })), /repeats the id/],
+    ['a codebook repeating a stage id', (st) => st.files.set('codebook.json', serializeCodebook({ ...CODEBOOK, stages: [{ id: 's', name: 'S' }, { id: 's', name: 'T' }] })), /repeats the id "s"/],
+    ['an unknown parent', (st) => st.files.set('codebook.json', serializeCodebook({ ...CODEBOOK, codes: [{ id: 'trust', name: 'Trust', parent: 'nope' }, ...CODEBOOK.codes.slice(1)] })), /parent "nope"/],
+    ['a parent loop', (st) => st.files.set('codebook.json', serializeCodebook({ ...CODEBOOK, codes: [{ id: 'trust', name: 'Trust', parent: 'friction' }, { id: 'friction', name: 'Friction', parent: 'trust' }, CODEBOOK.codes[2]] })), /own ancestor/],
+    ['an unknown stage', (st) => st.files.set('codebook.json', serializeCodebook({ ...CODEBOOK, codes: [{ id: 'trust', name: 'Trust', stage: 'nope' }, ...CODEBOOK.codes.slice(1)] })), /stage "nope"/],
+    ['an invalid codebook', (st) => st.files.set('codebook.json', '{ "version": 1, "codes": 3 }'), /codebook|codes/i],
+    ['a sidecar that is not JSON', (st) => st.files.set(SIDECAR, '{ nope'), /not valid JSON/],
+    ['a sidecar from a newer version', (st) => st.files.set(SIDECAR, st.files.get(SIDECAR)!.replace('"version": 1', '"version": 9')), /newer version/],
+  ];
+  for (const [what, spoil, message] of cases) {
+    it(`refuses ${what}, with the problems validate reports`, async () => {
+      const store = workspace();
+      await code(store, DOC, [[Q_TRUST, ['trust']], [Q_BUDGET, ['friction']]]);
+      spoil(store);
+      const { validate, write } = await both(store, DOC);
+      assert.ok(write.length > 0, 'refused');
+      assert.ok(write.some((p) => message.test(p.message)), write.map((p) => p.message).join('\n'));
+      assert.deepEqual(write, validate);
+    });
+  }
+});
+
 describe('project: workspaceStats', () => {
-  it('counts segments per code and per document', async () => {
+  const counts = (segments: number, documents: number) => ({ segments, documents });
+
+  it('counts segments per code, per stage and per document', async () => {
     const store = workspace({ 'other/b.md': 'Trust again, and friction again, in another interview.\n' });
     await code(store, DOC, [
       [Q_TRUST, ['trust']],
@@ -388,24 +439,70 @@ describe('project: workspaceStats', () => {
     ]);
     const s = await workspaceStats(store);
     assert.equal(s.total, 5);
+    assert.equal(s.documents, 2);
+    assert.deepEqual(s.problems, []);
     assert.deepEqual(s.byCode, [
-      { code: 'trust', name: 'Trust', segments: 4, documents: 2 },
-      { code: 'friction', name: 'Friction', segments: 2, documents: 2 },
-      { code: 'unused', name: 'Unused', segments: 0, documents: 0 },
-      { code: 'stray', name: 'stray (not in the codebook)', segments: 1, documents: 1 },
+      { code: 'trust', name: 'Trust', segments: 4, documents: 2, withSubCodes: counts(4, 2) },
+      { code: 'friction', name: 'Friction', segments: 2, documents: 2, withSubCodes: counts(2, 2) },
+      { code: 'unused', name: 'Unused', segments: 0, documents: 0, withSubCodes: counts(0, 0) },
+      { code: 'stray', name: 'stray (not in the codebook)', segments: 1, documents: 1, withSubCodes: counts(1, 1) },
     ]);
+    // The codebook has no stages: every code of it is of no stage; "stray" is in no stage at all.
+    assert.deepEqual(s.byStage, [{ stage: null, name: 'No stage', segments: 5, documents: 2 }]);
     assert.deepEqual(s.byDocument, [
       { document: DOC, segments: 3, codes: { trust: 3, friction: 1 } },
       { document: 'other/b.md', segments: 2, codes: { trust: 1, friction: 1, stray: 1 } },
     ]);
   });
 
-  it('skips a malformed sidecar and an empty workspace counts nothing', async () => {
-    const store = workspace({ 'x.md.annotations.json': '{ nope' });
+  it('counts coded segments only: a document memo or a memo without a code is no segment', async () => {
+    const store = workspace();
+    const doc = await loadDocument(store, DOC);
+    doc.sidecar.annotations.push(createDocumentMemo({ memo: 'Interview done in the canteen', creator: 'Tester', now: NOW, id: nextId() }));
+    const at = locateQuote(doc.text, Q_CALL);
+    assert.ok(at.ok);
+    doc.sidecar.annotations.push(createAnnotation(doc.text, { start: at.start, end: at.end, codes: [], memo: 'ask again', creator: 'Tester', now: NOW, id: nextId() }));
+    const t = locateQuote(doc.text, Q_TRUST);
+    assert.ok(t.ok);
+    doc.sidecar.annotations.push(createAnnotation(doc.text, { start: t.start, end: t.end, codes: ['trust'], creator: 'Tester', now: NOW, id: nextId() }));
+    await saveDocument(store, doc);
     const s = await workspaceStats(store);
+    assert.equal(s.total, 1);
+    assert.deepEqual(s.byDocument, [{ document: DOC, segments: 1, codes: { trust: 1 } }]);
+  });
+
+  it('names a sidecar it cannot read, and counts the rest', async () => {
+    const store = workspace({ 'x.md': 'x\n', 'x.md.annotations.json': '{ nope' });
+    await code(store, DOC, [[Q_TRUST, ['trust']]]);
+    const s = await workspaceStats(store);
+    assert.equal(s.total, 1);
+    assert.equal(s.problems.length, 1);
+    assert.equal(s.problems[0].file, 'x.md.annotations.json');
+    assert.equal(s.problems[0].severity, 'error');
+    assert.deepEqual(s.byDocument.map((d) => d.document), [DOC]);
+  });
+
+  it('without a codebook says so and reads nothing else', async () => {
+    const store = new MemoryStore({ 'deep/down/a.md': INTERVIEW, 'deep/down/a.md.annotations.json': '{}' });
+    let listed = 0;
+    const list = store.list.bind(store);
+    store.list = async (dir) => (listed++, list(dir));
+    const s = await workspaceStats(store);
+    assert.equal(listed, 0, 'no folder was walked');
+    assert.equal(s.problems.length, 1);
+    assert.equal(s.problems[0].file, 'codebook.json');
+    assert.match(s.problems[0].message, /no codebook/i);
     assert.equal(s.total, 0);
-    assert.deepEqual(s.byDocument, []);
-    assert.deepEqual(s.byCode.map((c) => c.segments), [0, 0, 0]);
+  });
+
+  it('counts codes named like properties of every object (constructor, toString, valueOf, __proto__)', async () => {
+    const store = workspace();
+    const odd = ['constructor', 'toString', 'valueOf', '__proto__', 'hasOwnProperty'];
+    await code(store, DOC, [[Q_TRUST, odd], [Q_CALL, ['constructor']]]);
+    const s = await workspaceStats(store);
+    const doc = s.byDocument[0];
+    assert.deepEqual(JSON.parse(JSON.stringify(doc.codes)), JSON.parse('{ "constructor": 2, "toString": 1, "valueOf": 1, "__proto__": 1, "hasOwnProperty": 1 }'));
+    for (const id of odd) assert.equal(s.byCode.find((c) => c.code === id)?.segments, id === 'constructor' ? 2 : 1, id);
   });
 });
 

@@ -78,6 +78,61 @@ describe('workspace index', () => {
     assert.deepEqual(c.get('not-in-codebook'), { segments: 1, documents: 1, withDescendants: { segments: 1, documents: 1 } });
   });
 
+  it('counts coded segments once each: memo-only annotations are no segments, orphans and repeated codes count once', () => {
+    const index = sample();
+    // a.md: segments 1-4 (5 is a memo with no code); b.md: 2.
+    assert.deepEqual(index.totals(), { segments: 6, documents: 2 });
+    index.upsertSidecar('c.md.annotations.json', sidecarText('c.md', [ann(1, [], { whole: true, memo: 'A document memo' }), ann(2, [], { memo: 'a passage memo, no code' })]));
+    assert.deepEqual(index.totals(), { segments: 6, documents: 2 }, 'a document with memos only has no coded segments');
+    const orphan = ann(3, ['membership'], { exact: 'gone' });
+    delete orphan.start;
+    delete orphan.end;
+    index.upsertSidecar('c.md.annotations.json', sidecarText('c.md', [orphan]));
+    assert.deepEqual(index.totals(), { segments: 7, documents: 3 }, 'an orphan is still coded');
+    assert.deepEqual(index.totals({ attributes: { site: ['Hospital A'] } }), { segments: 2, documents: 1 });
+  });
+
+  it('per document: its coded segments and how many have each code, in the codebook order', () => {
+    const docs = sample().documentCounts();
+    assert.deepEqual(
+      docs.map((d) => ({ ...d, codes: [...d.codes] })),
+      [
+        { document: 'b.md', segments: 2, codes: [['conductor', 2], ['tempo', 1]] },
+        { document: 'interviews/a.md', segments: 4, codes: [['leadership', 1], ['composer', 1], ['tempo', 2], ['not-in-codebook', 1]] },
+      ],
+    );
+    assert.deepEqual(sample().documentCounts({ attributes: { site: ['Hospital C'] } }).map((d) => d.document), ['interviews/a.md']);
+  });
+
+  it('per stage: distinct segments with a code of that stage (inherited from parents), never a segment twice', () => {
+    const cb: Codebook = {
+      version: 1,
+      stages: [{ id: 's1', name: 'One' }, { id: 's2', name: 'Two' }],
+      codes: [
+        { id: 'a', name: 'A', stage: 's1' },
+        { id: 'b', name: 'B', stage: 's1' },
+        { id: 'a1', name: 'A1', parent: 'a' },
+        { id: 'a2', name: 'A2', parent: 'a', stage: 's2' },
+        { id: 'free', name: 'Free' },
+      ],
+    };
+    const index = new WorkspaceIndex(new CodebookIndex(cb));
+    index.upsertSidecar('d.md.annotations.json', sidecarText('d.md', [ann(1, ['a', 'b']), ann(2, ['a1', 'b']), ann(3, ['a2']), ann(4, ['free', 'a2']), ann(5, ['ghost'])]));
+    index.upsertSidecar('e.md.annotations.json', sidecarText('e.md', [ann(1, ['b'])]));
+    const stages = index.stageCounts();
+    assert.deepEqual([...stages.keys()], ['s1', 's2', undefined]);
+    // Two root codes of stage One on one segment: one segment, not two.
+    assert.deepEqual(stages.get('s1'), { segments: 3, documents: 2 });
+    assert.deepEqual(stages.get('s2'), { segments: 2, documents: 1 });
+    assert.deepEqual(stages.get(undefined), { segments: 1, documents: 1 });
+    // What summing per-code counts gives instead, and what the Codebook view used to show.
+    const byCode = index.codeCounts();
+    assert.equal(byCode.get('a')!.withDescendants.segments + byCode.get('b')!.withDescendants.segments, 7);
+    assert.deepEqual(index.totals(), { segments: 6, documents: 2 });
+    index.setCodebook(undefined);
+    assert.deepEqual([...index.stageCounts()], []);
+  });
+
   it('without a codebook, counts with descendants are the own counts, and only used codes are listed', () => {
     const index = sample();
     index.setCodebook(undefined);
@@ -186,6 +241,9 @@ describe('workspace index', () => {
       values: [...index.attributeValues()],
       problems: index.problems(),
       documents: index.documents(),
+      totals: FILTERS.map((f) => index.totals(f)),
+      stages: FILTERS.map((f) => [...index.stageCounts(f)]),
+      perDocument: FILTERS.map((f) => index.documentCounts(f).map((d) => ({ ...d, codes: [...d.codes] }))),
     });
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { maxLength: 25 }), fc.boolean(), async (ops, early) => {

@@ -7,10 +7,16 @@
  * Fed by file events: `upsertSidecar` / `removeSidecar` / `setAttributes` each cost the size of the
  * one document concerned, never a rescan. `loadAll` walks the workspace once at start.
  *
- * Counting rules:
- * - a segment is an annotation with at least one code (orphans included: they are still coded,
- *   kept and reported; a whole-document annotation with codes counts too); a code repeated on one
- *   annotation counts once;
+ * Counting rules (the one definition of every count, used by the `qda stats` command, every view
+ * and the export):
+ * - a coded segment is an annotation with at least one code (orphans included: they are still
+ *   coded, kept and reported; a whole-document annotation with codes counts too); an annotation
+ *   with a memo and no code (a document memo, a passage memo) is a memo, not a segment; a code
+ *   repeated on one annotation counts once;
+ * - a document counts for a code (or a stage, or the totals) when it has a coded segment there;
+ * - a stage's count is of distinct segments having a code of that stage (a code without a stage
+ *   takes its nearest ancestor's): a segment with two codes of one stage counts once there; one
+ *   with codes of two stages counts once in each; codes not in the codebook belong to no stage;
  * - `withDescendants`: the annotations and documents that have the code or any of its sub-codes,
  *   each counted once (an annotation coded with a parent and its child is one segment of the parent);
  * - a sidecar that cannot be read is recorded as a problem and counts nothing (its previous
@@ -76,8 +82,17 @@ export type MemoEntry =
   | { kind: 'document'; document: string; id: string; text: string; codes: string[]; creator: string; created: string }
   | { kind: 'segment'; document: string; id: string; text: string; quote: string; codes: string[]; start?: number; end?: number; creator: string; created: string };
 
+/** One document's coded segments, and how many of them have each code (codebook order, then others sorted). */
+export interface DocumentCount {
+  document: string;
+  segments: number;
+  codes: Map<string, number>;
+}
+
 interface DocEntry {
   document: string;
+  /** Coded segments (annotations with at least one code). */
+  segments: number;
   /** In document order. */
   annotations: Annotation[];
   /** The distinct codes of its segments (code numbers), and how many segments have each. */
@@ -130,6 +145,9 @@ export class WorkspaceIndex {
   private codebook?: CodebookIndex;
   private changeCount = 0;
   private filtered?: { version: number; key: string; own: Tally; hier: Tally };
+  /** Code number → the index of its stage in the codebook (-1: none); built on use, per codebook. */
+  private stageCache: (number | undefined)[] = [];
+  private stageTally?: { version: number; key: string; counts: Map<string | undefined, Counts> };
 
   constructor(codebook?: CodebookIndex) {
     this.setCodebook(codebook);
@@ -146,6 +164,7 @@ export class WorkspaceIndex {
     this.codebook = codebook;
     this.hier = undefined;
     this.ancestorCache = [];
+    this.stageCache = [];
     // Every code of the codebook has a number before any count uses its ancestors.
     if (codebook) for (const c of codebook.codebook.codes) this.intern(c.id);
     this.changeCount++;
@@ -293,6 +312,83 @@ export class WorkspaceIndex {
     return out;
   }
 
+  /** Coded segments over the workspace, and the documents that have any (see the counting rules). */
+  totals(filter?: IndexFilter): Counts {
+    const pass = this.compileFilter(filter);
+    let segments = 0;
+    let documents = 0;
+    for (const entry of this.docs.values()) {
+      if (entry.segments === 0 || !pass(entry.document)) continue;
+      segments += entry.segments;
+      documents++;
+    }
+    return { segments, documents };
+  }
+
+  /** Per document with coded segments (sorted by path): its segments and how many have each code. */
+  documentCounts(filter?: IndexFilter): DocumentCount[] {
+    const order = this.codeOrder();
+    const pass = this.compileFilter(filter);
+    const out: DocumentCount[] = [];
+    for (const document of [...this.docs.keys()].sort(byText)) {
+      const entry = this.docs.get(document)!;
+      if (entry.segments === 0 || !pass(document)) continue;
+      const pairs = entry.codes.map((c, i) => [c, entry.counts[i]] as const).sort((x, y) => order(x[0]) - order(y[0]));
+      out.push({ document, segments: entry.segments, codes: new Map(pairs.map(([c, n]) => [this.codeNames[c], n])) });
+    }
+    return out;
+  }
+
+  /**
+   * Per stage of the codebook (in its order), then `undefined` for the codebook's codes of no
+   * stage: the distinct coded segments having a code of that stage, and their documents. Empty
+   * without a codebook.
+   */
+  stageCounts(filter?: IndexFilter): Map<string | undefined, Counts> {
+    const cb = this.codebook;
+    if (!cb) return new Map();
+    const key = hasConstraints(filter) ? JSON.stringify(filter!.attributes) : '';
+    if (this.stageTally && this.stageTally.version === this.changeCount && this.stageTally.key === key) return copyCounts(this.stageTally.counts);
+    const stages = cb.codebook.stages;
+    const none = stages.length; // the slot of "no stage"
+    const segments = new Array<number>(none + 1).fill(0);
+    const documents = new Array<number>(none + 1).fill(0);
+    const seen = new Array<number>(none + 1).fill(0);
+    let mark = 0;
+    const pass = this.compileFilter(filter);
+    for (const entry of this.docs.values()) {
+      if (entry.segments === 0 || !pass(entry.document)) continue;
+      const docMark = ++mark;
+      const inDoc = (st: number) => {
+        if (seen[st] === docMark) return;
+        seen[st] = docMark;
+        documents[st]++;
+      };
+      for (let i = 0; i < entry.singleCodes.length; i++) {
+        const st = this.stageSlot(entry.singleCodes[i]);
+        if (st < 0) continue;
+        segments[st] += entry.singleCounts[i];
+        inDoc(st);
+      }
+      // A segment with several codes: once per distinct stage of its codes.
+      const segSeen = new Array<number>(none + 1).fill(-1);
+      entry.multi.forEach((codes, k) => {
+        for (const c of codes) {
+          const st = this.stageSlot(c);
+          if (st < 0 || segSeen[st] === k) continue;
+          segSeen[st] = k;
+          segments[st]++;
+          inDoc(st);
+        }
+      });
+    }
+    const counts = new Map<string | undefined, Counts>();
+    stages.forEach((s, i) => counts.set(s.id, { segments: segments[i], documents: documents[i] }));
+    counts.set(undefined, { segments: segments[none], documents: documents[none] });
+    this.stageTally = { version: this.changeCount, key, counts };
+    return copyCounts(counts);
+  }
+
   /**
    * Memos: stage and code memos from the codebook (in its order), then per document (sorted by
    * path) its document memos (by date) and segment memos (in document order). `query` keeps the
@@ -339,6 +435,36 @@ export class WorkspaceIndex {
 
   // ---- internals ----
 
+  /** The stage slot of a code number: its stage's index in the codebook, the codebook's stage count for "no stage", -1 for a code not in the codebook. */
+  private stageSlot(n: number): number {
+    let slot = this.stageCache[n];
+    if (slot === undefined) {
+      const cb = this.codebook!;
+      const id = this.codeNames[n];
+      if (!cb.has(id)) slot = -1;
+      else {
+        const stage = cb.stageOf(id);
+        const i = stage ? cb.codebook.stages.findIndex((s) => s.id === stage.id) : -1;
+        slot = i >= 0 ? i : cb.codebook.stages.length;
+      }
+      this.stageCache[n] = slot;
+    }
+    return slot;
+  }
+
+  /** Sort key of a code number: its place in the codebook, then codes not in it by name. */
+  private codeOrder(): (n: number) => number {
+    const place = new Map<number, number>();
+    const codes = this.codebook?.codebook.codes ?? [];
+    codes.forEach((c, i) => {
+      const n = this.codeNo.get(c.id);
+      if (n !== undefined && !place.has(n)) place.set(n, i);
+    });
+    const others = this.codeNames.map((_, n) => n).filter((n) => !place.has(n)).sort((x, y) => byText(this.codeNames[x], this.codeNames[y]));
+    others.forEach((n, i) => place.set(n, codes.length + i));
+    return (n) => place.get(n)!;
+  }
+
   private intern(code: string): number {
     let n = this.codeNo.get(code);
     if (n === undefined) {
@@ -373,7 +499,9 @@ export class WorkspaceIndex {
       if (codes.length === 1) single.set(codes[0], (single.get(codes[0]) ?? 0) + 1);
       else multi.push(codes);
     }
-    return { document, annotations: sorted, codes: [...own.keys()], counts: [...own.values()], singleCodes: [...single.keys()], singleCounts: [...single.values()], multi, memos };
+    let segments = multi.length;
+    for (const n of single.values()) segments += n;
+    return { document, segments, annotations: sorted, codes: [...own.keys()], counts: [...own.values()], singleCodes: [...single.keys()], singleCounts: [...single.values()], multi, memos };
   }
 
   private attach(entry: DocEntry): void {
@@ -519,6 +647,10 @@ export class WorkspaceIndex {
       return true;
     };
   }
+}
+
+function copyCounts<K>(m: Map<K, Counts>): Map<K, Counts> {
+  return new Map([...m].map(([k, c]) => [k, { ...c }]));
 }
 
 function hasConstraints(filter: IndexFilter | undefined): boolean {

@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { CodebookIndex } from '../../core/codebook/codebook';
-import type { CodeCount } from '../../core/index/workspaceIndex';
+import type { CodeCount, Counts } from '../../core/index/workspaceIndex';
 import type { Code, Stage } from '../../core/model/codebook';
 import type { CodingManager, Folder } from '../codingManager';
 import type { IndexService } from '../indexService';
@@ -31,6 +31,7 @@ export class CodebookView implements vscode.TreeDataProvider<CodebookNode>, vsco
   readonly view: vscode.TreeView<CodebookNode>;
   byStage: boolean;
   private counts = new Map<Folder, Map<string, CodeCount>>();
+  private stageCounts = new Map<Folder, Map<string | undefined, Counts>>();
 
   constructor(
     private readonly manager: CodingManager,
@@ -71,6 +72,7 @@ export class CodebookView implements vscode.TreeDataProvider<CodebookNode>, vsco
   refresh(): void {
     this.updateContext();
     this.counts.clear();
+    this.stageCounts.clear();
     this.changed.fire(undefined);
   }
 
@@ -84,6 +86,18 @@ export class CodebookView implements vscode.TreeDataProvider<CodebookNode>, vsco
       }
       c = ix.codeCounts(this.indexes.filter);
       this.counts.set(folder, c);
+    }
+    return c;
+  }
+
+  /** Distinct segments per stage (a segment with two codes of a stage counts once), from the index. */
+  private stageCountsFor(folder: Folder): Map<string | undefined, Counts> | undefined {
+    let c = this.stageCounts.get(folder);
+    if (!c) {
+      const ix = this.indexes.peek(folder);
+      if (!ix) return undefined; // countsFor asks for the index
+      c = ix.stageCounts(this.indexes.filter);
+      this.stageCounts.set(folder, c);
     }
     return c;
   }
@@ -141,8 +155,8 @@ export class CodebookView implements vscode.TreeDataProvider<CodebookNode>, vsco
       const item = new vscode.TreeItem(node.stage?.name ?? ACROSS, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `${node.folder.folder.uri}#stage:${node.stage?.id ?? ''}`;
       item.contextValue = node.stage ? 'stage' : 'noStage';
-      const codes = this.stageRoots(index, node.stage);
-      const total = counts ? codes.reduce((n, c) => n + (counts.get(c.id)?.withDescendants.segments ?? 0), 0) : undefined;
+      // The codes under a stage group are those whose stage (own or inherited) is that stage.
+      const total = counts ? this.stageCountsFor(node.folder)?.get(node.stage?.id)?.segments : undefined;
       item.description = total === undefined ? '' : `${total} segment${total === 1 ? '' : 's'}`;
       item.iconPath = node.stage ? this.icons.peek(node.stage.colour ?? '#808080', 'square') : new vscode.ThemeIcon('layers');
       const tip = new vscode.MarkdownString();

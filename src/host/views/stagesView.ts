@@ -98,7 +98,8 @@ export class StagesView implements vscode.TreeDataProvider<StageNode>, vscode.Di
     const counts = ix?.codeCounts(this.indexes.filter);
     if (node.kind === 'stage') {
       const codes = this.codesOf(node.folder.codebook.index!, node.stage);
-      const n = codes.reduce((sum, c) => sum + (counts?.get(c.id)?.segments ?? 0), 0);
+      // Distinct segments: one with two codes of this stage counts once.
+      const n = ix?.stageCounts(this.indexes.filter).get(node.stage?.id)?.segments ?? 0;
       const item = new vscode.TreeItem(node.stage?.name ?? 'No stage', vscode.TreeItemCollapsibleState.Expanded);
       item.description = `${codes.length} code${codes.length === 1 ? '' : 's'} · ${n} segment${n === 1 ? '' : 's'}`;
       item.iconPath = new vscode.ThemeIcon('layers');
