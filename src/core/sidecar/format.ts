@@ -144,7 +144,11 @@ export function annotationToW3C(ann: Annotation, documentName: string): Record<s
   const quote = { exact: ann.exact, prefix: ann.prefix, suffix: ann.suffix };
   const keptSelectors: unknown[] | undefined = k?.selectors && (positioned ? [...k.selectors] : promote(k.selectors, isPositionSelector));
   if (keptSelectors && !positioned && isPositionSelector(keptSelectors[0])) selector.push(keptSelectors.shift());
-  selector.push(k?.quote !== undefined ? withValues(k.quote, quote) : { type: 'TextQuoteSelector', ...quote });
+  // A passage known by its position only that lost its place keeps the position it had: nothing else locates it.
+  else if (!positioned && k?.passage && k.position !== undefined && ann.exact === '') selector.push(k.position);
+  // A passage read without a quote (a position only) gets none while its quote is unknown (saving fills it in from the text).
+  const noQuote = k?.passage && k.quote === undefined && ann.exact === '' && ann.prefix === '' && ann.suffix === '' && (selector.length > 0 || (keptSelectors?.length ?? 0) > 0);
+  if (!noQuote) selector.push(k?.quote !== undefined ? withValues(k.quote, quote) : { type: 'TextQuoteSelector', ...quote });
   if (keptSelectors) selector.push(...keptSelectors);
   const out: Record<string, unknown> = { '@context': W3C_CONTEXT, id: ann.id, type: 'Annotation' };
   const motivation = k?.motivation;
@@ -230,7 +234,7 @@ export function copySidecarLoad(load: SidecarLoad): SidecarLoad {
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Decodes a sidecar file's bytes strictly as UTF-8 (a BOM is kept for the parser to skip). Bytes
+ * Decodes a sidecar file's bytes strictly as UTF-8 (a BOM is dropped, as TextDecoder does). Bytes
  * that are not UTF-8 are not replaced by U+FFFD, which saving would then write: the file is
  * reported, with the line of the first bad byte, to be shown read-only.
  */
@@ -392,7 +396,7 @@ function unfaithfulProblems(text: string, value: unknown, file: string): Problem
   tally(value);
   let colons = 0;
   for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) colons++;
-  if (colons === tallyColons && !tallySuspect && !/\\u003a/i.test(text)) return [];
+  if (colons === tallyColons && !tallySuspect && text.indexOf('\\u003') === -1) return [];
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const out: Problem[] = [];
   const objects: Map<string, number>[] = [];
@@ -523,7 +527,13 @@ function readAnnotation(item: Json, notes: ReadNotes | undefined): Annotation {
         const k = keep();
         k.selectors = [...(k.selectors ?? []), s];
       }
-      if (exact === '' && prefix === '' && suffix === '') keep().passage = true;
+      if (exact === '' && prefix === '' && suffix === '') {
+        const k = keep();
+        k.passage = true;
+        // Its position is all that locates it: kept as read, should anchoring find no place for it.
+        const s = selectors.find(isPositionSelector);
+        if (s !== undefined) k.position = s;
+      }
     } else if (!(t.type === 'Text' && t.format === 'text/markdown' && hasKeys(t, 3))) {
       // The whole document, in another form than ours: its properties replace our type and format.
       other = [];
