@@ -23,10 +23,15 @@
  * - the motivation as read (`highlighting`, or none): written back while the annotation keeps
  *   having codes (or keeps having none); once that changes, the motivation becomes ours
  *   ("classifying" with codes, "commenting" without), as the old one no longer describes it;
- * - the absence of creator, created, modified (while unchanged) and of a page id.
+ * - the absence of creator, created, modified (while unchanged) and of a page id;
+ * - a passage given by a TextPositionSelector only: anchored at that position, its quote filled in
+ *   from the text on save; while the text is not at hand it is written with its position only.
+ * Not kept, by design: the order of items (sorted, as above) and of body items (codes, the memo,
+ * then the rest; a kept memo moves up when the model's memo is removed), the document named by
+ * the target (the sidecar's place names it), and an annotation's missing "@context" (added).
  * What cannot be kept faithfully makes the file read-only with a message and a line, never a
  * silent rewrite: a property written twice in one object (JSON.parse keeps only one), a number
- * that would not be written back as it was (beyond double range, or an integer beyond 2^53), bytes
+ * that would not be written back as it was (beyond double range, or an integer whose digits would change), bytes
  * that are not UTF-8 (`decodeSidecar`). Numbers are otherwise kept as their value (1.0 is
  * written 1), strings as their text (an escape such as \u00e9 is written é).
  */
