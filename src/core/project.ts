@@ -8,7 +8,7 @@ import { reanchor, type ReanchorOptions } from './anchoring/reanchor';
 import type { AnchorResult, Annotation } from './model/annotation';
 import type { Codebook } from './model/codebook';
 import type { Problem } from './problems';
-import { compareAnnotations, parseSidecar, serializeSidecar, SIDECAR_VERSION, type Sidecar, type SidecarLoad } from './sidecar/format';
+import { compareAnnotations, parseSidecar, parseSidecarBytes, serializeSidecar, SIDECAR_VERSION, type Sidecar, type SidecarLoad } from './sidecar/format';
 import { encodeSidecar } from './sidecar/encode';
 import { documentPathFor, SIDECAR_SUFFIX, sidecarPathFor } from './sidecar/iri';
 import { loadAll, WorkspaceIndex, type Counts, type IndexFilter } from './index/workspaceIndex';
@@ -73,7 +73,10 @@ export function anchorDocument(path: string, rawText: string, load: SidecarLoad 
 export async function loadDocument(store: FileStore, path: string, options?: ReanchorOptions): Promise<LoadedDocument> {
   const raw = await store.readText(path);
   if (raw === undefined) throw new Error(`The document ${path} does not exist.`);
-  return openDocument(path, raw, await store.readText(sidecarPathFor(path)), options);
+  // The sidecar's bytes, decoded strictly: bytes that are not UTF-8 make it read-only rather than U+FFFD on the next save.
+  const sidecarPath = sidecarPathFor(path);
+  const bytes = await store.readBytes(sidecarPath);
+  return anchorDocument(path, raw, bytes === undefined ? undefined : parseSidecarBytes(bytes, sidecarPath), options);
 }
 
 /** Brings a document's sidecar up to date before it is written: quotes refreshed from the text, hash recorded. */

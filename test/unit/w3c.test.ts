@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createAnnotation } from '../../src/core/annotations';
 import { encodeSidecar } from '../../src/core/sidecar/encode';
-import { annotationToW3C, serializeSidecar, type Sidecar } from '../../src/core/sidecar/format';
+import { annotationToW3C, parseSidecar, serializeSidecar, type Sidecar } from '../../src/core/sidecar/format';
 import { Text } from '../../src/core/text/text';
 import { CONFORMANCE, loadAnnotationMusts, type Checker } from './helpers/w3c';
 
@@ -52,6 +52,28 @@ describe('W3C Web Annotation conformance (Annotation MUSTs)', function () {
       for (const item of page.items) assert.deepEqual(check(item), []);
     }
     assert.deepEqual(check(annotationToW3C(a, 'a b.md')), []);
+  });
+
+  it('annotations written back with content kept from another tool still pass', () => {
+    const text = Text.fromRaw('Interviewer: how did the board decide?\nND: We used the audit data.\n');
+    const a = createAnnotation(text, { start: 0, end: 12, codes: ['brokering-relations'], creator: 'Ana', memo: 'first', now: new Date('2026-01-02T03:04:05Z') });
+    const page = JSON.parse(serializeSidecar({ version: 1, id: 'urn:uuid:00000000-0000-4000-8000-000000000000', annotations: [a] }, 'd.md'));
+    const item = page.items[0];
+    Object.assign(item, { motivation: 'highlighting', creator: { type: 'Software', name: 'AutoCoder' }, generator: 'urn:x:tool', rights: 'https://creativecommons.org/licenses/by/4.0/' });
+    item.body.push({ type: 'TextualBody', purpose: 'commenting', value: 'second', format: 'text/plain' }, { type: 'TextualBody', purpose: 'tagging', value: 'board' });
+    item.target.selector.push({ type: 'FragmentSelector', conformsTo: 'http://tools.ietf.org/rfc/rfc5147', value: 'char=0,12' });
+    assert.deepEqual(check(item), []);
+    const load = parseSidecar(JSON.stringify(page), 'd.md.annotations.json');
+    assert.equal(load.readOnly, false);
+    const ann = load.sidecar!.annotations[0];
+    ann.codes.push('regulatory-pressure');
+    ann.memo = 'first, edited';
+    for (const written of [new TextDecoder().decode(encodeSidecar(load.sidecar!, 'd.md')), serializeSidecar(load.sidecar!, 'd.md')]) {
+      const out = JSON.parse(written).items[0];
+      assert.deepEqual(check(out), []);
+      assert.equal(out.generator, 'urn:x:tool');
+      assert.equal(out.body.length, 5);
+    }
   });
 
   it('the checker is not blind: an annotation missing its target or with a relative id fails', () => {

@@ -194,8 +194,10 @@ function anchorOne(text: Text, t: string, ann: Annotation, shift: number, opts: 
   const len = text.length;
   const hasPos = ann.start !== undefined && ann.end !== undefined && ann.start >= 0 && ann.end! >= ann.start! && ann.end! <= len;
   if (exact.length === 0) {
+    // A passage recorded by its position only (written by another tool): it stays there; saving fills in its quote.
+    if (hasPos && ann.end! > ann.start!) return { id, status: 'exact', start: ann.start, end: ann.end };
     // A memo on the whole document has neither a position nor a quote: nothing to anchor.
-    if (ann.start === undefined && ann.end === undefined) return { id, status: 'exact' };
+    if (ann.start === undefined && ann.end === undefined && ann.kept?.passage !== true) return { id, status: 'exact' };
     return { id, status: 'orphan', reason: 'The annotation has no quoted text to look for.' };
   }
   // 1. Still in place.

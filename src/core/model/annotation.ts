@@ -21,6 +21,48 @@ export interface Annotation {
   exact: string;
   prefix: string;
   suffix: string;
+  /**
+   * What the sidecar held for this annotation that the fields above do not carry (written by
+   * another tool or a later version), kept to be written back; undefined when there was nothing.
+   * Never changed in place: copies of an annotation share it.
+   */
+  kept?: KeptContent;
+}
+
+/** A JSON object's properties as [name, value] pairs, in the order read. */
+export type KeptProperties = readonly (readonly [string, unknown])[];
+
+/**
+ * The parts of a W3C annotation the model does not use, as read. See "Content this version does
+ * not understand" in src/core/sidecar/format.ts for how each is written back.
+ */
+export interface KeptContent {
+  /** Properties of the annotation other than ours (for example generator, rights, label). */
+  readonly properties?: KeptProperties;
+  /** The motivation as read (undefined: none), and whether the annotation had codes then. */
+  readonly motivation?: { readonly value: unknown; readonly coded: boolean };
+  /** The creator as read (undefined: none), when not `{ "type": "Person", "name": … }`. */
+  readonly creator?: { readonly value: unknown };
+  /** The file had no "created" / no "modified". */
+  readonly noCreated?: true;
+  readonly noModified?: true;
+  /** Code bodies not in the form this version writes (other properties, another encoding), by code id. */
+  readonly codeBodies?: readonly (readonly [string, unknown])[];
+  /** The memo's body, when not in the form this version writes (another format, a language…). */
+  readonly memoBody?: unknown;
+  /** Body items the model does not use (further memos, other purposes, codes that cannot be read), in order. */
+  readonly bodies?: readonly unknown[];
+  /** The TextPositionSelector / TextQuoteSelector as read, when they have properties other than ours. */
+  readonly position?: unknown;
+  readonly quote?: unknown;
+  /** Selectors the model does not use (FragmentSelector, a second quote…), in order. */
+  readonly selectors?: readonly unknown[];
+  /** Properties of the target other than ours. */
+  readonly target?: KeptProperties;
+  /** The target of a whole-document annotation was written as a plain IRI. */
+  readonly targetIri?: true;
+  /** The target names a passage although no quote was read (a position only): never a whole-document annotation. */
+  readonly passage?: true;
 }
 
 /** How an annotation found its place in the current text. */

@@ -12,9 +12,13 @@
  * check that the output is byte for byte that of `serializeSidecar`.
  *
  * Saving again after a few changes reuses the bytes of every unchanged annotation.
+ *
+ * An annotation or page holding content kept from another tool or a later version (`kept`, see
+ * format.ts) is rare and of no fixed shape: it is written through `JSON.stringify` of
+ * `annotationToW3C` / `pageToW3C`, indented to its place, which gives the same bytes by definition.
  */
 import type { Annotation } from '../model/annotation';
-import { compareAnnotations, isWholeDocument, W3C_CONTEXT, type Sidecar } from './format';
+import { annotationToW3C, compareAnnotations, isWholeDocument, pageToW3C, W3C_CONTEXT, type Sidecar } from './format';
 import { baseName, codeIri, documentIri } from './iri';
 
 const utf8 = new TextEncoder();
@@ -213,7 +217,7 @@ class ByteWriter {
 }
 
 /** How many values an annotation's bytes are made from (see `putFields`). */
-const FIELDS = 12;
+const FIELDS = 13;
 
 /** Records the values an annotation's bytes are made from at `at`, to tell later whether they still fit. */
 function putFields(f: unknown[], at: number, a: Annotation): void {
@@ -229,6 +233,7 @@ function putFields(f: unknown[], at: number, a: Annotation): void {
   f[at + 9] = a.memo;
   f[at + 10] = a.codes.length;
   f[at + 11] = codesValue(a.codes);
+  f[at + 12] = a.kept;
 }
 
 /** The codes as one value (no allocation for the usual single code). */
@@ -241,7 +246,7 @@ function sameFields(f: readonly unknown[], at: number, a: Annotation): boolean {
     f[at] === a.id && f[at + 1] === a.creator && f[at + 2] === a.created && f[at + 3] === a.modified &&
     f[at + 4] === a.start && f[at + 5] === a.end && f[at + 6] === a.exact && f[at + 7] === a.prefix &&
     f[at + 8] === a.suffix && f[at + 9] === a.memo &&
-    f[at + 10] === a.codes.length && f[at + 11] === codesValue(a.codes)
+    f[at + 10] === a.codes.length && f[at + 11] === codesValue(a.codes) && f[at + 12] === a.kept
   );
 }
 
@@ -277,7 +282,11 @@ function remember(id: string, entry: LastWrite): void {
 }
 
 /** Writes one annotation as `annotationToW3C` shapes it, indented as an item of the page. */
-function writeItem(w: ByteWriter, a: Annotation, source: string, codeIris: Map<string, string>): void {
+function writeItem(w: ByteWriter, a: Annotation, name: string, source: string, codeIris: Map<string, string>): void {
+  if (a.kept !== undefined) {
+    w.raw(bytes('    ' + indented(annotationToW3C(a, name), '    ')));
+    return;
+  }
   w.raw(T.open);
   w.string(a.id);
   w.raw(a.codes.length > 0 ? T.motivationClassifying : T.motivationCommenting);
@@ -332,6 +341,11 @@ function writeItem(w: ByteWriter, a: Annotation, source: string, codeIris: Map<s
   w.raw(T.quoteClose);
 }
 
+/** A value as `JSON.stringify(…, null, 2)` writes it at a place indented by `indent` (the first line not indented). */
+function indented(value: unknown, indent: string): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, '\n' + indent);
+}
+
 /** About how many bytes a sidecar takes, so the buffer rarely grows. */
 function estimate(annotations: readonly Annotation[]): number {
   let n = 1024;
@@ -347,6 +361,21 @@ export function encodeSidecar(sidecar: Sidecar, documentPath: string): Uint8Arra
   const name = baseName(documentPath);
   const sorted = [...sidecar.annotations].sort(compareAnnotations);
   const w = new ByteWriter(estimate(sorted));
+  if (sidecar.kept !== undefined || sidecar.id === '') {
+    // Another shape of page: its properties in the order JSON.stringify writes them, the items among them.
+    const page = pageToW3C(sidecar, []);
+    let written: Omit<LastWrite, 'file'> | undefined;
+    w.ascii('{');
+    Object.keys(page).forEach((k, i) => {
+      w.ascii(i === 0 ? '\n  ' : ',\n  ');
+      w.string(k);
+      w.ascii(': ');
+      if (k === 'items') written = writeItems(w, sidecar, sorted, name);
+      else w.raw(bytes(indented(Object.getOwnPropertyDescriptor(page, k)!.value, '  ')));
+    });
+    w.ascii('\n}\n');
+    return finish(w, sidecar.id, written);
+  }
   w.ascii(`{\n  "@context": ${JSON.stringify(W3C_CONTEXT)},\n  "id": `);
   w.string(sidecar.id);
   w.ascii(',\n  "type": "AnnotationPage",\n  "version": ');
@@ -355,11 +384,26 @@ export function encodeSidecar(sidecar: Sidecar, documentPath: string): Uint8Arra
     w.ascii(',\n  "textHash": ');
     w.string(sidecar.textHash);
   }
+  w.ascii(',\n  "items": ');
+  const written = writeItems(w, sidecar, sorted, name);
+  w.ascii('\n}\n');
+  return finish(w, sidecar.id, written);
+}
+
+/** The file's bytes, remembered with where each annotation's are for the next write. */
+function finish(w: ByteWriter, id: string, written: Omit<LastWrite, 'file'> | undefined): Uint8Array {
+  const file = w.bytes();
+  if (written) remember(id, { ...written, file });
+  return file;
+}
+
+/** The items array (sorted), from its "[" to its "]", reusing the bytes of annotations unchanged since the last write. */
+function writeItems(w: ByteWriter, sidecar: Sidecar, sorted: Annotation[], name: string): Omit<LastWrite, 'file'> | undefined {
   if (sorted.length === 0) {
-    w.ascii(',\n  "items": []\n}\n');
-    return w.bytes();
+    w.ascii('[]');
+    return undefined;
   }
-  w.ascii(',\n  "items": [\n');
+  w.ascii('[\n');
   const source = documentIri(name);
   const codeIris = new Map<string, string>();
   // Reuse the bytes of annotations unchanged since the last write of this sidecar.
@@ -375,14 +419,12 @@ export function encodeSidecar(sidecar: Sidecar, documentPath: string): Uint8Arra
     starts[i] = w.pos;
     const k = previous.get(a);
     if (k !== undefined && sameFields(last!.fields, k * FIELDS, a)) w.raw(last!.file.subarray(last!.starts[k], last!.ends[k]));
-    else writeItem(w, a, source, codeIris);
+    else writeItem(w, a, name, source, codeIris);
     ends[i] = w.pos;
     putFields(fields, i * FIELDS, a);
   }
-  w.ascii('\n  ]\n}\n');
-  const file = w.bytes();
-  remember(sidecar.id, { documentName: name, file, annotations: sorted, fields, starts, ends });
-  return file;
+  w.ascii('\n  ]');
+  return { documentName: name, annotations: sorted, fields, starts, ends };
 }
 
 /** Whether two byte arrays hold the same bytes. */
