@@ -8,7 +8,8 @@ import { createAnnotation, locateQuote } from '../core/annotations';
 import { CodebookIndex, DEFAULT_CODEBOOK_PATH, serializeCodebook } from '../core/codebook/codebook';
 import { emptyCodebook, TEMPLATES } from '../core/codebook/templates';
 import { formatProblem } from '../core/problems';
-import { anchoringProblems, loadCodebook, loadDocument, saveDocument, validateWorkspace, workspaceStats } from '../core/project';
+import { anchoringProblems, loadCodebook, loadDocument, validateWorkspace, workspaceStats } from '../core/project';
+import { updateDocument } from '../core/update';
 import { NodeStore } from '../node/nodeStore';
 
 class UsageError extends Error {}
@@ -101,9 +102,14 @@ export async function main(argv: string[], out: Out = { log: (s) => console.log(
   }
 }
 
-function context(values: Record<string, unknown>) {
-  const store = new NodeStore((values.workspace as string | undefined) ?? process.cwd());
-  const codebookPath = (values.codebook as string | undefined) ?? DEFAULT_CODEBOOK_PATH;
+function context(values: Record<string, unknown>, out: Out) {
+  const store = new NodeStore((values.workspace as string | undefined) ?? process.cwd(), (message) => out.err(`qda: ${message}`));
+  const givenCodebook = (values.codebook as string | undefined) ?? DEFAULT_CODEBOOK_PATH;
+  // Real paths are compared (links followed), so a link cannot lead reading or writing outside.
+  const codebookPath = store.inWorkspace(givenCodebook);
+  if (codebookPath === undefined || codebookPath === '') {
+    throw new UsageError(`--codebook ${givenCodebook} is outside the workspace ${store.root}; the codebook must be inside it (the path is relative to the workspace).`);
+  }
   /** A path from the command line (relative to the current folder) as a workspace path. */
   const inWorkspace = (userPath: string): string => {
     const rel = store.relative(userPath);
@@ -117,7 +123,7 @@ async function init(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parse(args, { template: { type: 'string' }, force: { type: 'boolean' } });
   if (values.help) return (out.log(USAGE), 0);
   if (positionals.length > 0) throw new UsageError(`init takes no file names; got "${positionals.join(' ')}".`);
-  const { store, codebookPath } = context(values);
+  const { store, codebookPath } = context(values, out);
   const name = values.template as string | undefined;
   if (name !== undefined && !TEMPLATES[name]) throw new UsageError(`Unknown template "${name}". Templates: ${Object.keys(TEMPLATES).join(', ')}.`);
   if ((await store.stat(codebookPath)) && !values.force) {
@@ -147,7 +153,7 @@ async function add(args: string[], out: Out): Promise<number> {
   const quote = values.quote as string | undefined;
   if ((start === undefined) !== (end === undefined)) throw new UsageError('--start and --end go together.');
   if ((start === undefined) === (quote === undefined)) throw new UsageError('Give either --start and --end, or --quote.');
-  const { store, codebookPath, inWorkspace } = context(values);
+  const { store, codebookPath, inWorkspace } = context(values, out);
   const docPath = inWorkspace(positionals[0]);
   const cb = await loadCodebook(store, codebookPath);
   if (!cb.exists) throw new DataError(`There is no codebook at ${codebookPath}; create one with "qda init".`);
@@ -155,21 +161,25 @@ async function add(args: string[], out: Out): Promise<number> {
   const index = new CodebookIndex(cb.codebook);
   const unknown = codes.filter((c) => !index.has(c));
   if (unknown.length > 0) throw new DataError(`Not in the codebook: ${unknown.join(', ')}. Codes: ${cb.codebook.codes.map((c) => c.id).join(', ')}.`);
-  const doc = await loadDocument(store, docPath);
-  if (doc.readOnly) throw new DataError(doc.problems.map(formatProblem).join('\n') + `\n${doc.sidecarPath} was left untouched.`);
-  let s = start;
-  let e = end;
-  if (quote !== undefined) {
-    const found = locateQuote(doc.text, quote);
-    if (!found.ok) throw new DataError(found.message);
-    s = found.start;
-    e = found.end;
-  }
-  if (!(s! >= 0 && e! > s! && e! <= doc.text.length)) throw new DataError(`The segment ${s}–${e} is not inside the document (0–${doc.text.length} code points) or is empty.`);
-  const ann = createAnnotation(doc.text, { start: s!, end: e!, codes, creator: (values.coder as string | undefined) ?? defaultCoder(), memo: values.memo as string | undefined });
-  doc.sidecar.annotations.push(ann);
-  await saveDocument(store, doc);
-  out.log(ann.id);
+  const creator = (values.coder as string | undefined) ?? defaultCoder();
+  let id = '';
+  // Read, add and write under the sidecar's lock: another writer's coding is never dropped.
+  await updateDocument(store, docPath, (doc) => {
+    if (doc.readOnly) throw new DataError(doc.problems.map(formatProblem).join('\n') + `\n${doc.sidecarPath} was left untouched.`);
+    let s = start;
+    let e = end;
+    if (quote !== undefined) {
+      const found = locateQuote(doc.text, quote);
+      if (!found.ok) throw new DataError(found.message);
+      s = found.start;
+      e = found.end;
+    }
+    if (!(s! >= 0 && e! > s! && e! <= doc.text.length)) throw new DataError(`The segment ${s}–${e} is not inside the document (0–${doc.text.length} code points) or is empty.`);
+    const ann = createAnnotation(doc.text, { start: s!, end: e!, codes, creator, memo: values.memo as string | undefined });
+    doc.sidecar.annotations.push(ann);
+    id = ann.id;
+  });
+  out.log(id);
   return 0;
 }
 
@@ -177,8 +187,12 @@ async function anchor(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' }, write: { type: 'boolean' } });
   if (values.help) return (out.log(USAGE), 0);
   if (positionals.length !== 1) throw new UsageError('anchor needs exactly one document.');
-  const { store, inWorkspace } = context(values);
-  const doc = await loadDocument(store, inWorkspace(positionals[0]));
+  const { store, inWorkspace } = context(values, out);
+  const docPath = inWorkspace(positionals[0]);
+  // With --write, the reading that is reported is the one written, under the sidecar's lock.
+  const doc = values.write
+    ? await updateDocument(store, docPath, (d) => !d.readOnly && d.sidecarExists)
+    : await loadDocument(store, docPath);
   for (const p of doc.problems) out.err(formatProblem(p));
   if (!doc.sidecarExists) out.err(`${doc.path} has no coding yet.`);
   if (values.json) {
@@ -190,10 +204,7 @@ async function anchor(args: string[], out: Out): Promise<number> {
   }
   if (values.write) {
     if (doc.readOnly) throw new DataError(`${doc.sidecarPath} was not written: it could not be read safely.`);
-    if (doc.sidecarExists) {
-      await saveDocument(store, doc);
-      out.err(`Saved ${doc.sidecarPath}.`);
-    }
+    if (doc.sidecarExists) out.err(`Saved ${doc.sidecarPath}.`);
   }
   return doc.problems.some((p) => p.severity === 'error') ? 1 : 0;
 }
@@ -201,7 +212,7 @@ async function anchor(args: string[], out: Out): Promise<number> {
 async function validate(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } });
   if (values.help) return (out.log(USAGE), 0);
-  const { store, codebookPath, inWorkspace } = context(values);
+  const { store, codebookPath, inWorkspace } = context(values, out);
   const report = await validateWorkspace(store, codebookPath, positionals.map(inWorkspace));
   const errors = report.problems.filter((p) => p.severity === 'error').length;
   if (values.json) {
@@ -218,7 +229,7 @@ async function stats(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } });
   if (values.help) return (out.log(USAGE), 0);
   if (positionals.length > 0) throw new UsageError('stats takes no file names.');
-  const { store, codebookPath } = context(values);
+  const { store, codebookPath } = context(values, out);
   const s = await workspaceStats(store, codebookPath);
   if (values.json) {
     out.log(JSON.stringify(s, null, 2));
