@@ -160,11 +160,7 @@ export class LocalFiles {
     const dir = path.dirname(target);
     const name = path.basename(target);
     if (Buffer.byteLength(name) > 255) throw new FileRefusedError(fileMessages.nameTooLong(p), p);
-    try {
-      await fs.mkdir(dir, { recursive: true });
-    } catch (e) {
-      throw plain(e, p);
-    }
+    await this.makeFolder(dir, p);
     await this.removeStaleTemporaries(dir, name);
     const tmp = path.join(dir, temporaryName(name, randomBytes(6).toString('hex')));
     try {
@@ -173,6 +169,15 @@ export class LocalFiles {
     } catch (e) {
       await fs.rm(tmp, { force: true }).catch(() => undefined);
       throw plain(e, p);
+    }
+  }
+
+  private async makeFolder(dir: string, shown: string): Promise<void> {
+    try {
+      await fs.mkdir(dir, { recursive: true });
+    } catch (e) {
+      // A file where a folder should be.
+      throw plain(code(e) === 'EEXIST' ? Object.assign(new Error(), { code: 'ENOTDIR' }) : e, shown);
     }
   }
 
@@ -230,7 +235,7 @@ export class LocalFiles {
     const a = await this.real(this.abs(from), from, true);
     const b = await this.real(this.abs(to), to, true);
     try {
-      await fs.mkdir(path.dirname(b), { recursive: true });
+      await this.makeFolder(path.dirname(b), to);
       await fs.rename(a, b);
     } catch (e) {
       throw plain(e, to);
