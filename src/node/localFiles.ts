@@ -18,6 +18,7 @@ import {
   FileRefusedError,
   fileMessages,
   isTemporaryOf,
+  KeyedMutex,
   MAX_FILE_BYTES,
   STALE_TEMPORARY_MS,
   temporaryName,
@@ -55,7 +56,7 @@ function plain(e: unknown, shown: string): unknown {
 
 export class LocalFiles {
   private realRootCache: string | undefined;
-  private readonly held = new Map<string, Promise<unknown>>();
+  private readonly turns = new KeyedMutex();
 
   /** `notice` hears what a user should know but that is no error (a stale lock taken over). */
   constructor(
@@ -253,21 +254,8 @@ export class LocalFiles {
    */
   async withLock<T>(p: string, fn: () => Promise<T>): Promise<T> {
     const target = await this.real(this.abs(p), p);
-    // Within this process, take turns first: the lock folder is per process only once.
-    const before = this.held.get(target) ?? Promise.resolve();
-    const run = before.then(
-      () => this.lockAndRun(target, p, fn),
-      () => this.lockAndRun(target, p, fn),
-    );
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.held.set(target, tail);
-    void tail.then(() => {
-      if (this.held.get(target) === tail) this.held.delete(target);
-    });
-    return run;
+    // Within this process, take turns first: the lock folder tells processes apart, not callers.
+    return this.turns.run(target, () => this.lockAndRun(target, p, fn));
   }
 
   private async lockAndRun<T>(target: string, shown: string, fn: () => Promise<T>): Promise<T> {
