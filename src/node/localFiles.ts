@@ -26,9 +26,9 @@ import {
 } from '../core/store';
 
 /** A lock not refreshed for this long belongs to a writer that was killed: it is taken over. */
-export const STALE_LOCK_MS = 10_000;
+export const STALE_LOCK_MS = 20_000;
 /** How long a writer waits for another one's lock before giving up with a message. */
-export const LOCK_WAIT_MS = 30_000;
+export const LOCK_WAIT_MS = 60_000;
 
 const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException)?.code;
 const isMissingCode = (c: string | undefined): boolean => c === 'ENOENT' || c === 'ENOTDIR';
