@@ -62,6 +62,7 @@ export class LocalFiles {
   constructor(
     readonly root: string,
     private readonly notice: (message: string) => void = () => undefined,
+    private readonly lockWaitMs = LOCK_WAIT_MS,
   ) {}
 
   /** The workspace folder's real path. */
@@ -260,7 +261,7 @@ export class LocalFiles {
 
   private async lockAndRun<T>(target: string, shown: string, fn: () => Promise<T>): Promise<T> {
     const lockPath = `${target}.lock`;
-    const deadline = Date.now() + LOCK_WAIT_MS;
+    const deadline = Date.now() + this.lockWaitMs;
     let release: (() => Promise<void>) | undefined;
     for (let wait = 10; ; wait = Math.min(wait * 1.5, 250)) {
       const since = await fs.stat(lockPath).then((s) => s.mtime, () => undefined);
@@ -277,7 +278,7 @@ export class LocalFiles {
         break;
       } catch (e) {
         if (code(e) !== 'ELOCKED') throw plain(e, shown);
-        if (Date.now() > deadline) throw new FileRefusedError(fileMessages.lockTimeout(shown, LOCK_WAIT_MS / 1000, lockPath), shown);
+        if (Date.now() > deadline) throw new FileRefusedError(fileMessages.lockTimeout(shown, Math.round(this.lockWaitMs / 1000), lockPath), shown);
         await new Promise((r) => setTimeout(r, wait * (0.5 + Math.random())));
       }
     }

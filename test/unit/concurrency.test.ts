@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,7 +10,7 @@ import { loadDocument, saveDocument } from '../../src/core/project';
 import { MemoryStore } from '../../src/core/store-memory';
 import { annotationChanges, applyAnnotationChanges, updateDocument } from '../../src/core/update';
 import { NodeStore } from '../../src/node/nodeStore';
-import { STALE_LOCK_MS } from '../../src/node/localFiles';
+import { LocalFiles, STALE_LOCK_MS } from '../../src/node/localFiles';
 import { Text } from '../../src/core/text/text';
 import { qda, qdaSync } from './helpers/cli';
 
@@ -91,6 +92,27 @@ describe('concurrent writers of one sidecar', function () {
     assert.match(r.stderr, /A lock on doc\.md\.annotations\.json left by an interrupted save \(since .* UTC\) was taken over/);
     assert.equal((await ids()).length, 7);
     await assert.rejects(fs.stat(lock), 'the lock is released');
+  });
+
+  it('a lock held by a writer that was killed is taken over once it is stale; a live one makes the next writer wait, then give up plainly', async () => {
+    await workspace(6);
+    // A writer that takes the lock and is killed while holding it.
+    const script = `
+      const { NodeStore } = require(${JSON.stringify(path.resolve(__dirname, '../../src/node/nodeStore.ts'))});
+      new NodeStore(${JSON.stringify(ws)}).withLock('doc.md.annotations.json', () => { process.stdout.write('locked\\n'); setInterval(() => {}, 1000); return new Promise(() => {}); });`;
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    // While it lives, its lock is fresh: a writer waiting at most 1 s gives up with a plain message.
+    const waiting = new LocalFiles(ws, () => undefined, 1000);
+    await assert.rejects(waiting.withLock('doc.md.annotations.json', async () => 'ran'), /is being saved by another program .* not released within 1 s; nothing was written/);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    const t0 = Date.now();
+    const r = await add(4);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(Date.now() - t0 >= STALE_LOCK_MS - 3000, 'waited for the lock to go stale');
+    assert.match(r.stderr, /left by an interrupted save .* was taken over/);
+    assert.equal((await ids()).length, 7);
   });
 
   it('writers in one process take turns too (a store without a file lock re-reads under its own)', async () => {
