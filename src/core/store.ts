@@ -10,7 +10,12 @@ export interface FileStat {
 }
 
 export interface FileStore {
-  /** The file's text (UTF-8), or undefined when it does not exist. */
+  /**
+   * The file's text (UTF-8), or undefined when it does not exist. Bytes that are not UTF-8 become
+   * U+FFFD: a sidecar, which is written back, is read with `readBytes` and decoded strictly instead.
+   * Stores refuse (FileRefusedError, with a plain message) what leads outside the workspace, what is
+   * not an ordinary file, and files over MAX_FILE_BYTES; the same for `readBytes`.
+   */
   readText(path: string): Promise<string | undefined>;
   /** The file's bytes, or undefined when it does not exist. */
   readBytes(path: string): Promise<Uint8Array | undefined>;
