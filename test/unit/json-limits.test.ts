@@ -13,8 +13,11 @@ import { Text } from '../../src/core/text/text';
 import { NodeStore } from '../../src/node/nodeStore';
 import { qdaSync } from './helpers/cli';
 
-/** A generous bound: these took from half a minute to many minutes before; now well under a second. */
-const QUICK_MS = 5000;
+/**
+ * A generous bound that a busy machine still keeps: these took from half a minute to many minutes
+ * before (growing with the square of the errors), and about a second or less now.
+ */
+const QUICK_MS = 20_000;
 
 function timed<T>(fn: () => T): { value: T; ms: number } {
   const t0 = performance.now();
@@ -60,7 +63,7 @@ describe('reading files with many errors or deep nesting', function () {
       const r = qdaSync(['validate'], ws, 60_000);
       const ms = performance.now() - t0;
       assert.equal(r.code, 1, r.stderr);
-      assert.ok(ms < 4 * QUICK_MS, `took ${ms} ms`);
+      assert.ok(ms < 2 * QUICK_MS, `took ${ms} ms`);
       const lines = r.stdout.split('\n').filter((l) => l.startsWith('doc.md.annotations.json'));
       assert.equal(lines.length, MAX_LISTED_PROBLEMS + 1, r.stdout.slice(0, 2000));
       assert.match(r.stdout, /… and 980 more problems in this file/);
