@@ -9,8 +9,9 @@ import { CodebookIndex, DEFAULT_CODEBOOK_PATH, serializeCodebook } from '../core
 import { emptyCodebook, TEMPLATES } from '../core/codebook/templates';
 import { formatProblem } from '../core/problems';
 import type { Problem } from '../core/problems';
-import { anchoringProblems, codingWriteProblems, loadCodebook, loadDocument, NO_CODEBOOK_MESSAGE, saveDocument, sidecarBytes, validateWorkspace, workspaceStats, type LoadedDocument } from '../core/project';
+import { anchoringProblems, codingWriteProblems, loadCodebook, loadDocument, NO_CODEBOOK_MESSAGE, sidecarBytes, validateWorkspace, workspaceStats, type LoadedDocument } from '../core/project';
 import { sameBytes } from '../core/sidecar/encode';
+import { updateDocument } from '../core/update';
 import { NodeStore } from '../node/nodeStore';
 
 class UsageError extends Error {}
@@ -110,9 +111,14 @@ export async function main(argv: string[], out: Out = { log: (s) => console.log(
   }
 }
 
-function context(values: Record<string, unknown>) {
-  const store = new NodeStore((values.workspace as string | undefined) ?? process.cwd());
-  const codebookPath = (values.codebook as string | undefined) ?? DEFAULT_CODEBOOK_PATH;
+function context(values: Record<string, unknown>, out: Out) {
+  const store = new NodeStore((values.workspace as string | undefined) ?? process.cwd(), (message) => out.err(`qda: ${message}`));
+  const givenCodebook = (values.codebook as string | undefined) ?? DEFAULT_CODEBOOK_PATH;
+  // Real paths are compared (links followed), so a link cannot lead reading or writing outside.
+  const codebookPath = store.inWorkspace(givenCodebook);
+  if (codebookPath === undefined || codebookPath === '') {
+    throw new UsageError(`--codebook ${givenCodebook} is outside the workspace ${store.root}; the codebook must be inside it (the path is relative to the workspace).`);
+  }
   /** A path from the command line (relative to the current folder) as a workspace path. */
   const inWorkspace = (userPath: string): string => {
     const rel = store.relative(userPath);
@@ -126,7 +132,7 @@ async function init(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parse(args, { template: { type: 'string' }, force: { type: 'boolean' } });
   if (values.help) return (out.log(USAGE), 0);
   if (positionals.length > 0) throw new UsageError(`init takes no file names; got "${positionals.join(' ')}".`);
-  const { store, codebookPath } = context(values);
+  const { store, codebookPath } = context(values, out);
   const name = values.template as string | undefined;
   if (name !== undefined && !TEMPLATES[name]) throw new UsageError(`Unknown template "${name}". Templates: ${Object.keys(TEMPLATES).join(', ')}.`);
   if ((await store.stat(codebookPath)) && !values.force) {
@@ -156,27 +162,31 @@ async function add(args: string[], out: Out): Promise<number> {
   const quote = values.quote as string | undefined;
   if ((start === undefined) !== (end === undefined)) throw new UsageError('--start and --end go together.');
   if ((start === undefined) === (quote === undefined)) throw new UsageError('Give either --start and --end, or --quote.');
-  const { store, codebookPath, inWorkspace } = context(values);
+  const { store, codebookPath, inWorkspace } = context(values, out);
   const docPath = inWorkspace(positionals[0]);
   const cb = await loadCodebook(store, codebookPath);
-  const doc = await loadDocument(store, docPath);
-  await refuseWrite(store, cb, codebookPath, doc);
-  const index = new CodebookIndex(cb.codebook!);
-  const unknown = codes.filter((c) => !index.has(c));
-  if (unknown.length > 0) throw new DataError(`Not in the codebook: ${unknown.join(', ')}. Codes: ${cb.codebook!.codes.map((c) => c.id).join(', ')}. Nothing was written.`);
-  let s = start;
-  let e = end;
-  if (quote !== undefined) {
-    const found = locateQuote(doc.text, quote);
-    if (!found.ok) throw new DataError(found.message);
-    s = found.start;
-    e = found.end;
-  }
-  if (!(s! >= 0 && e! > s! && e! <= doc.text.length)) throw new DataError(`The segment ${s}–${e} is not inside the document (0–${doc.text.length} code points) or is empty.`);
-  const ann = createAnnotation(doc.text, { start: s!, end: e!, codes, creator: (values.coder as string | undefined) ?? defaultCoder(), memo: values.memo as string | undefined });
-  doc.sidecar.annotations.push(ann);
-  await saveDocument(store, doc);
-  out.log(ann.id);
+  const creator = (values.coder as string | undefined) ?? defaultCoder();
+  let id = '';
+  // Read, check, add and write under the sidecar's lock: another writer's coding is never dropped.
+  await updateDocument(store, docPath, async (doc) => {
+    await refuseWrite(store, cb, codebookPath, doc);
+    const index = new CodebookIndex(cb.codebook!);
+    const unknown = codes.filter((c) => !index.has(c));
+    if (unknown.length > 0) throw new DataError(`Not in the codebook: ${unknown.join(', ')}. Codes: ${cb.codebook!.codes.map((c) => c.id).join(', ')}. Nothing was written.`);
+    let s = start;
+    let e = end;
+    if (quote !== undefined) {
+      const found = locateQuote(doc.text, quote);
+      if (!found.ok) throw new DataError(found.message);
+      s = found.start;
+      e = found.end;
+    }
+    if (!(s! >= 0 && e! > s! && e! <= doc.text.length)) throw new DataError(`The segment ${s}–${e} is not inside the document (0–${doc.text.length} code points) or is empty.`);
+    const ann = createAnnotation(doc.text, { start: s!, end: e!, codes, creator, memo: values.memo as string | undefined });
+    doc.sidecar.annotations.push(ann);
+    id = ann.id;
+  });
+  out.log(id);
   return 0;
 }
 
@@ -196,8 +206,26 @@ async function anchor(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' }, write: { type: 'boolean' } });
   if (values.help) return (out.log(USAGE), 0);
   if (positionals.length !== 1) throw new UsageError('anchor needs exactly one document.');
-  const { store, codebookPath, inWorkspace } = context(values);
-  const doc = await loadDocument(store, inWorkspace(positionals[0]));
+  const { store, codebookPath, inWorkspace } = context(values, out);
+  const docPath = inWorkspace(positionals[0]);
+  // With --write, the reading reported is the one written, under the sidecar's lock; a refusal is
+  // said after the report, and nothing is written then. Written only when it changes: an
+  // unchanged file keeps its time, for git and file watchers.
+  let refused: unknown;
+  let written = false;
+  const doc = values.write
+    ? await updateDocument(store, docPath, async (d) => {
+        if (!d.sidecarExists) return false;
+        try {
+          await refuseWrite(store, await loadCodebook(store, codebookPath), codebookPath, d, d.problems);
+        } catch (e) {
+          refused = e;
+          return false;
+        }
+        if (sameBytes(await store.readBytes(d.sidecarPath), sidecarBytes(d))) return false;
+        written = true;
+      })
+    : await loadDocument(store, docPath);
   for (const p of doc.problems) out.err(formatProblem(p));
   if (!doc.sidecarExists) out.err(`${doc.path} has no coding yet.`);
   if (values.json) {
@@ -208,14 +236,8 @@ async function anchor(args: string[], out: Out): Promise<number> {
     out.log(`${doc.results.length} segments: ${count('exact')} exact, ${count('moved')} moved, ${count('fuzzy')} fuzzy, ${count('orphan')} orphaned.`);
   }
   if (values.write && doc.sidecarExists) {
-    await refuseWrite(store, await loadCodebook(store, codebookPath), codebookPath, doc, doc.problems);
-    // Written only when it changes: an unchanged file keeps its time, for git and file watchers.
-    if (sameBytes(await store.readBytes(doc.sidecarPath), sidecarBytes(doc))) {
-      out.err(`${doc.sidecarPath} is up to date; it was left as it is.`);
-    } else {
-      await saveDocument(store, doc);
-      out.err(`Saved ${doc.sidecarPath}.`);
-    }
+    if (refused) throw refused;
+    out.err(written ? `Saved ${doc.sidecarPath}.` : `${doc.sidecarPath} is up to date; it was left as it is.`);
   }
   return doc.problems.some((p) => p.severity === 'error') ? 1 : 0;
 }
@@ -223,7 +245,7 @@ async function anchor(args: string[], out: Out): Promise<number> {
 async function validate(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } });
   if (values.help) return (out.log(USAGE), 0);
-  const { store, codebookPath, inWorkspace } = context(values);
+  const { store, codebookPath, inWorkspace } = context(values, out);
   const report = await validateWorkspace(store, codebookPath, positionals.map(inWorkspace));
   const errors = report.problems.filter((p) => p.severity === 'error').length;
   if (values.json) {
@@ -240,7 +262,7 @@ async function stats(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } });
   if (values.help) return (out.log(USAGE), 0);
   if (positionals.length > 0) throw new UsageError('stats takes no file names.');
-  const { store, codebookPath } = context(values);
+  const { store, codebookPath } = context(values, out);
   const s = await workspaceStats(store, codebookPath);
   const code = s.problems.some((p) => p.severity === 'error') ? 1 : 0;
   for (const p of s.problems) out.err(formatProblem(p));

@@ -3,19 +3,60 @@
  * failure a second pass with jsonc-parser (the parser VS Code itself uses) to say on which line
  * the problem is. Git conflict markers get a message of their own.
  */
-import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { ErrorObject } from 'ajv';
 import type { Problem } from './problems';
+import { LineIndex } from './text/text';
+
+/**
+ * The line index of the text last asked about: problems are located one by one in the same
+ * file, and finding each line from the start again made reporting many of them take minutes.
+ */
+let lastLines: { text: string; index: LineIndex } | undefined;
+function linesOf(text: string): LineIndex {
+  if (lastLines?.text !== text) lastLines = { text, index: new LineIndex(text) };
+  return lastLines.index;
+}
 
 /** 1-based line and column of a UTF-16 offset. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
+  const { line, character } = linesOf(text).position(Math.min(Math.max(offset, 0), text.length));
+  return { line: line + 1, column: character + 1 };
+}
+
+/** At most this many problems are listed per file; past it, one problem says how many more there are. */
+export const MAX_LISTED_PROBLEMS = 20;
+
+/** The first MAX_LISTED_PROBLEMS problems, then one that says how many more there are. */
+export function capProblems(problems: Problem[], file: string): Problem[] {
+  if (problems.length <= MAX_LISTED_PROBLEMS + 1) return problems;
+  const more = problems.length - MAX_LISTED_PROBLEMS;
+  return [
+    ...problems.slice(0, MAX_LISTED_PROBLEMS),
+    { file, severity: 'error', message: `… and ${more.toLocaleString('en-US')} more problems in this file (only the first ${MAX_LISTED_PROBLEMS} are listed; fix them first, the others are often the same mistake).` },
+  ];
+}
+
+/** Deeper nesting of [ ] and { } than this is refused: no codebook or annotations file has it. */
+export const MAX_JSON_DEPTH = 512;
+
+/** Whether the text nests arrays and objects more than MAX_JSON_DEPTH deep (strings skipped). One pass. */
+function nestsTooDeeply(text: string): boolean {
+  let depth = 0;
+  for (let i = 0, n = text.length; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      // Skip the string: to the next quote not escaped.
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > MAX_JSON_DEPTH) return true;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
   }
-  return { line, column: offset - lineStart + 1 };
+  return false;
 }
 
 const CONFLICT = /^(<{7}|={7}|>{7}|\|{7})(?: |$)/m;
@@ -41,6 +82,12 @@ export function parseJsonFile(text: string, file: string): JsonResult {
     };
   }
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (nestsTooDeeply(body)) {
+    return {
+      ok: false,
+      problem: { file, severity: 'error', message: `This file nests too deeply (more than ${MAX_JSON_DEPTH} levels of [ ] or { }); no codebook or annotations file does, so it is damaged or not one. It is left untouched.` },
+    };
+  }
   try {
     return { ok: true, value: JSON.parse(body) };
   } catch {
@@ -81,7 +128,7 @@ function describeParseError(code: string): string {
 /** Line and column of the value at a JSON Pointer such as "/items/3/target", when it exists. */
 export function locatePointer(text: string, pointer: string): { line: number; column: number } | undefined {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const root = parseTree(body);
+  const root = treeOf(body);
   if (!root) return undefined;
   const path = pointer
     .split('/')
@@ -96,6 +143,22 @@ export function locatePointer(text: string, pointer: string): { line: number; co
   return undefined;
 }
 
+/** The syntax tree of the text last asked about (see `linesOf`): parsed once for all its problems. */
+let lastTree: { text: string; root: Node | undefined } | undefined;
+function treeOf(body: string): Node | undefined {
+  if (lastTree?.text !== body) {
+    let root: Node | undefined;
+    try {
+      root = parseTree(body);
+    } catch (e) {
+      // Too deep for the parser's recursion (parseJsonFile refuses such files first): no lines then.
+      if (!(e instanceof RangeError)) throw e;
+    }
+    lastTree = { text: body, root };
+  }
+  return lastTree.root;
+}
+
 /** Plain words for the patterns the project's schemas use. */
 const PATTERN_WORDS: Record<string, string> = {
   '^#[0-9A-Fa-f]{6}$': 'must be a colour written as #rrggbb (for example #1f77b4)',
@@ -105,7 +168,10 @@ const PATTERN_WORDS: Record<string, string> = {
   '^urn:qda:code:.+': 'must name a code as urn:qda:code:<code id>',
 };
 
-/** Turns JSON Schema errors into problems with lines, most specific first, one per place. */
+/**
+ * Turns JSON Schema errors into problems with lines, most specific first, one per place; at most
+ * MAX_LISTED_PROBLEMS, then one that says how many more (see `capProblems`).
+ */
 export function schemaProblems(errors: readonly ErrorObject[], text: string, file: string, describe: (pointer: string) => string): Problem[] {
   const seen = new Set<string>();
   const out: Problem[] = [];
@@ -125,8 +191,9 @@ export function schemaProblems(errors: readonly ErrorObject[], text: string, fil
     const key = `${e.instancePath}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const where = locatePointer(text, at);
+    // Only listed problems are located: past the cap, counting them is enough.
+    const where = out.length < MAX_LISTED_PROBLEMS + 1 ? locatePointer(text, at) : undefined;
     out.push({ file, ...where, severity: 'error', message: `${describe(e.instancePath)} ${message}.` });
   }
-  return out;
+  return capProblems(out, file);
 }

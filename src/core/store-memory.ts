@@ -1,10 +1,11 @@
 /** An in-memory FileStore, for tests and for previews that must not touch the disk. */
-import type { FileStat, FileStore } from './store';
+import { KeyedMutex, type FileStat, type FileStore } from './store';
 
 export class MemoryStore implements FileStore {
   readonly files = new Map<string, string>();
   private clock = 0;
   private readonly mtimes = new Map<string, number>();
+  private readonly locks = new KeyedMutex();
 
   constructor(initial: Record<string, string> = {}) {
     for (const [p, t] of Object.entries(initial)) this.set(p, t);
@@ -52,5 +53,9 @@ export class MemoryStore implements FileStore {
   }
   async delete(path: string): Promise<void> {
     this.files.delete(path);
+  }
+  /** Writers in this process take turns (there is no other process to share a memory store with). */
+  withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(path, fn);
   }
 }

@@ -1,83 +1,88 @@
 /** A FileStore over Node's fs, rooted at a folder: for the `qda` command-line tool and tests. */
-import { promises as fs } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { FileStat, FileStore } from '../core/store';
+import { isInside, LocalFiles } from './localFiles';
 
 export class NodeStore implements FileStore {
-  constructor(readonly root: string) {}
+  private readonly files: LocalFiles;
 
-  private abs(p: string): string {
-    return path.resolve(this.root, p);
+  /** `notice` hears what a user should know but that is no error (a stale lock taken over). */
+  constructor(
+    readonly root: string,
+    notice?: (message: string) => void,
+  ) {
+    this.files = new LocalFiles(root, notice);
   }
 
   /**
    * The workspace-relative path (forward slashes) of a path given on the command line, which is
-   * relative to the current folder as usual; undefined when it lies outside the workspace.
+   * relative to the current folder as usual; undefined when it lies outside the workspace. A path
+   * is inside when it is written below the workspace folder, or when its real path (links
+   * followed) is; reading and writing then check the real path of the file itself.
    */
   relative(userPath: string): string | undefined {
-    const rel = path.relative(path.resolve(this.root), path.resolve(userPath));
-    if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-    return rel.split(path.sep).join('/');
-  }
-
-  async readText(p: string): Promise<string | undefined> {
+    const abs = path.resolve(userPath);
+    const root = path.resolve(this.root);
+    if (isInside(root, abs)) return toSlashes(path.relative(root, abs));
+    // Written through a link to the workspace (or the workspace through a link): compare real folders.
+    let realRoot: string;
     try {
-      return await fs.readFile(this.abs(p), 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
-    }
-  }
-
-  async readBytes(p: string): Promise<Uint8Array | undefined> {
-    try {
-      return await fs.readFile(this.abs(p));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
-    }
-  }
-
-  async writeAtomic(p: string, data: string | Uint8Array): Promise<void> {
-    const target = this.abs(p);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      await fs.writeFile(tmp, data);
-      await fs.rename(tmp, target);
-    } catch (e) {
-      await fs.rm(tmp, { force: true });
-      throw e;
-    }
-  }
-
-  async stat(p: string): Promise<FileStat | undefined> {
-    try {
-      const s = await fs.stat(this.abs(p));
-      return { type: s.isDirectory() ? 'directory' : 'file', size: s.size, mtime: s.mtimeMs };
+      realRoot = this.files.realRoot();
     } catch {
       return undefined;
     }
-  }
-
-  async list(dir: string): Promise<{ name: string; type: 'file' | 'directory' }[]> {
-    try {
-      const entries = await fs.readdir(this.abs(dir), { withFileTypes: true });
-      return entries
-        .filter((e) => e.isFile() || e.isDirectory())
-        .map((e) => ({ name: e.name, type: e.isDirectory() ? ('directory' as const) : ('file' as const) }));
-    } catch {
-      return [];
+    const rest: string[] = [];
+    for (let probe = abs; ; ) {
+      try {
+        const real = path.join(realpathSync(probe), ...rest.reverse());
+        return isInside(realRoot, real) ? toSlashes(path.relative(realRoot, real)) : undefined;
+      } catch {
+        const parent = path.dirname(probe);
+        if (parent === probe) return undefined;
+        rest.push(path.basename(probe));
+        probe = parent;
+      }
     }
   }
 
-  async rename(from: string, to: string): Promise<void> {
-    await fs.mkdir(path.dirname(this.abs(to)), { recursive: true });
-    await fs.rename(this.abs(from), this.abs(to));
+  /** A path given relative to the workspace (such as --codebook) as a workspace path, or undefined outside. */
+  inWorkspace(workspacePath: string): string | undefined {
+    return this.relative(path.resolve(this.root, workspacePath));
   }
 
-  async delete(p: string): Promise<void> {
-    await fs.rm(this.abs(p), { force: true });
+  async readText(p: string): Promise<string | undefined> {
+    const bytes = await this.files.read(p);
+    return bytes === undefined ? undefined : bytes.toString('utf8');
+  }
+
+  async readBytes(p: string): Promise<Uint8Array | undefined> {
+    return this.files.read(p);
+  }
+
+  writeAtomic(p: string, data: string | Uint8Array): Promise<void> {
+    return this.files.writeAtomic(p, data);
+  }
+
+  stat(p: string): Promise<FileStat | undefined> {
+    return this.files.stat(p);
+  }
+
+  list(dir: string): Promise<{ name: string; type: 'file' | 'directory' }[]> {
+    return this.files.list(dir);
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    return this.files.rename(from, to);
+  }
+
+  delete(p: string): Promise<void> {
+    return this.files.delete(p);
+  }
+
+  withLock<T>(p: string, fn: () => Promise<T>): Promise<T> {
+    return this.files.withLock(p, fn);
   }
 }
+
+const toSlashes = (rel: string): string => rel.split(path.sep).join('/');

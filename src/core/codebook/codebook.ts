@@ -3,7 +3,7 @@ import Ajv from 'ajv';
 import codebookSchema from '../../../schemas/codebook.schema.json';
 import { CODEBOOK_VERSION, type Code, type Codebook, type Stage } from '../model/codebook';
 import type { Problem } from '../problems';
-import { locatePointer, parseJsonFile, schemaProblems } from '../json';
+import { capProblems, locatePointer, MAX_LISTED_PROBLEMS, parseJsonFile, schemaProblems } from '../json';
 
 export const DEFAULT_CODEBOOK_PATH = 'codebook.json';
 
@@ -48,7 +48,12 @@ export function parseCodebook(text: string, file: string): CodebookLoad {
     return { problems: schemaProblems(v.errors, text, file, (p) => describePointer(value, p)), readOnly: true };
   }
   const codebook = value as Codebook;
-  const problems = checkCodebook(codebook).map((c) => ({ file, ...locatePointer(text, c.pointer), severity: 'error' as const, message: c.message }));
+  const checks = checkCodebook(codebook);
+  // Only listed problems are located: past the cap, counting them is enough.
+  const problems = capProblems(
+    checks.map((c, i) => ({ file, ...(i <= MAX_LISTED_PROBLEMS ? locatePointer(text, c.pointer) : {}), severity: 'error' as const, message: c.message })),
+    file,
+  );
   return { codebook, problems, readOnly: problems.length > 0 };
 }
 
@@ -69,16 +74,24 @@ export function checkCodebook(cb: Codebook): { pointer: string; message: string 
     if (c.parent !== undefined && !codeIds.has(c.parent)) out.push({ pointer: `/codes/${i}/parent`, message: `Code "${c.name}" has a parent "${c.parent}" that is not in the codebook.` });
     if (c.stage !== undefined && !stageIds.has(c.stage)) out.push({ pointer: `/codes/${i}/stage`, message: `Code "${c.name}" belongs to a stage "${c.stage}" that is not in the codebook.` });
   });
-  cb.codes.forEach((c, i) => {
-    const seen = new Set<string>([c.id]);
-    for (let p = c.parent; p !== undefined; p = codeIds.get(p)?.parent) {
-      if (seen.has(p)) {
-        // Report the codes in the loop, not every code hanging below it.
-        if (p === c.id) out.push({ pointer: `/codes/${i}/parent`, message: `Code "${c.name}" is its own ancestor: its parents form a loop.` });
-        break;
-      }
-      seen.add(p);
+  // Loops in the parent chains, in one walk over all codes (a long chain is walked once, not once per code).
+  const state = new Map<string, 'walking' | 'done'>();
+  const inLoop = new Set<string>();
+  for (const c of cb.codes) {
+    const path: string[] = [];
+    let id: string | undefined = c.id;
+    while (id !== undefined && codeIds.has(id) && !state.has(id)) {
+      state.set(id, 'walking');
+      path.push(id);
+      id = codeIds.get(id)!.parent;
     }
+    // Reached a code being walked in this very walk: the codes from it on form a loop.
+    if (id !== undefined && state.get(id) === 'walking') for (let k = path.indexOf(id); k < path.length; k++) inLoop.add(path[k]);
+    for (const p of path) state.set(p, 'done');
+  }
+  cb.codes.forEach((c, i) => {
+    // Report the codes in the loop, not every code hanging below it.
+    if (inLoop.has(c.id) && codeIds.get(c.id) === c) out.push({ pointer: `/codes/${i}/parent`, message: `Code "${c.name}" is its own ancestor: its parents form a loop.` });
   });
   return out;
 }
