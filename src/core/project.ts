@@ -8,13 +8,23 @@ import { reanchor, type ReanchorOptions } from './anchoring/reanchor';
 import type { AnchorResult, Annotation } from './model/annotation';
 import type { Codebook } from './model/codebook';
 import type { Problem } from './problems';
-import { compareAnnotations, parseSidecar, parseSidecarBytes, serializeSidecar, SIDECAR_VERSION, type Sidecar, type SidecarLoad } from './sidecar/format';
+import { compareAnnotations, decodeSidecar, parseSidecar, parseSidecarBytes, serializeSidecar, SIDECAR_VERSION, type Sidecar, type SidecarLoad } from './sidecar/format';
 import { encodeSidecar } from './sidecar/encode';
 import { documentPathFor, SIDECAR_SUFFIX, sidecarPathFor } from './sidecar/iri';
 import { loadAll, WorkspaceIndex, type Counts, type IndexFilter } from './index/workspaceIndex';
 import { walk, type FileStore } from './store';
 import { hashText, Text } from './text/text';
 import { lineColumn } from './json';
+
+/**
+ * A sidecar file's text, decoded strictly as UTF-8 (every reader of sidecars in the core uses it):
+ * `undefined` when there is no such file; a problem, and no text, when its bytes are not UTF-8 (the
+ * file is then never rewritten, as a loose decoding would replace what it cannot read).
+ */
+export async function readSidecarText(store: FileStore, path: string): Promise<{ text: string; problem?: undefined } | { text?: undefined; problem: Problem } | undefined> {
+  const bytes = await store.readBytes(path);
+  return bytes === undefined ? undefined : decodeSidecar(bytes, path);
+}
 
 export async function loadCodebook(store: FileStore, path = DEFAULT_CODEBOOK_PATH): Promise<CodebookLoad & { exists: boolean }> {
   const text = await store.readText(path);
@@ -214,8 +224,13 @@ export async function validateWorkspace(store: FileStore, codebookPath = DEFAULT
   let documents = 0;
   for (const sc of [...sidecars].sort()) {
     const docPath = documentPathFor(sc)!;
-    const raw = await store.readText(sc);
-    if (raw === undefined) continue; // a document without coding
+    const read = await readSidecarText(store, sc);
+    if (read === undefined) continue; // a document without coding
+    if (read.problem) {
+      problems.push(read.problem);
+      continue;
+    }
+    const raw = read.text;
     const docText = await store.readText(docPath);
     if (docText === undefined) {
       problems.push({ file: sc, severity: 'error', message: `This annotations file belongs to ${docPath}, which does not exist (renamed or deleted outside the editor?). Its coding is kept; move it next to the document, renamed to match.` });

@@ -14,7 +14,7 @@
  */
 import type { Annotation } from '../model/annotation';
 import type { Code, Codebook } from '../model/codebook';
-import { isSidecarPath } from '../project';
+import { isSidecarPath, readSidecarText } from '../project';
 import { parseSidecar, serializeSidecar, type Sidecar } from '../sidecar/format';
 import { codeIri, documentPathFor } from '../sidecar/iri';
 import { walk, type FileStore } from '../store';
@@ -345,8 +345,15 @@ function mentionsCode(text: string, code: string): boolean {
 async function scan(store: FileStore, code: string): Promise<Scan> {
   const out: Scan = { candidates: [], blocked: [], skipped: [] };
   for (const path of await walk(store, '', isSidecarPath)) {
-    const text = await store.readText(path);
-    if (text === undefined) continue;
+    const read = await readSidecarText(store, path);
+    if (read === undefined) continue;
+    if (read.problem) {
+      // Not UTF-8: never rewritten. It blocks the change if it may use the code.
+      const loose = new TextDecoder('utf-8').decode(await store.readBytes(path));
+      (mentionsCode(loose, code) ? out.blocked : out.skipped).push({ file: path, reason: read.problem.message });
+      continue;
+    }
+    const text = read.text;
     const load = parseSidecar(text, path);
     const reason = load.problems[0]?.message ?? 'it could not be read';
     if (!load.sidecar) {

@@ -27,7 +27,7 @@ import type { CodebookIndex } from '../codebook/codebook';
 import type { Annotation } from '../model/annotation';
 import type { Problem } from '../problems';
 import { isDocumentPath, isSidecarPath } from '../project';
-import { compareAnnotations, isWholeDocument, parseSidecar, type SidecarLoad } from '../sidecar/format';
+import { compareAnnotations, isWholeDocument, parseSidecar, parseSidecarBytes, type SidecarLoad } from '../sidecar/format';
 import { documentPathFor } from '../sidecar/iri';
 import { walk, type FileStat, type FileStore } from '../store';
 
@@ -685,8 +685,8 @@ export async function loadAll(store: FileStore, options: LoadAllOptions = {}): P
   const readAttributes = options.attributes;
   const paths = await walk(store, '', (p) => isSidecarPath(p) || (readAttributes !== undefined && isDocumentPath(p)));
   const readSidecar = options.readSidecar ?? (async (p: string) => {
-    const text = await store.readText(p);
-    return text === undefined ? undefined : parseSidecar(text, p);
+    const bytes = await store.readBytes(p);
+    return bytes === undefined ? undefined : parseSidecarBytes(bytes, p);
   });
   for (const p of paths) {
     if (isSidecarPath(p)) {

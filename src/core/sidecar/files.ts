@@ -14,7 +14,7 @@
  */
 import type { FileStat, FileStore, WatchableStore } from '../store';
 import { sameBytes } from './encode';
-import { compareAnnotations, copySidecarLoad, parseSidecar, type Sidecar, type SidecarLoad } from './format';
+import { compareAnnotations, copySidecarLoad, parseSidecarBytes, type Sidecar, type SidecarLoad } from './format';
 import { SIDECAR_SUFFIX } from './iri';
 
 export type FileStamp = Pick<FileStat, 'size' | 'mtime'>;
@@ -43,10 +43,8 @@ interface Known {
 
 const sameStamp = (a: FileStamp | undefined, b: FileStamp | undefined): boolean => !!a && !!b && a.size === b.size && a.mtime === b.mtime;
 
-/** Reads a sidecar file's bytes: UTF-8 text checked against the format. Never throws. */
-export function readSidecarBytes(bytes: Uint8Array, path: string): SidecarLoad {
-  return parseSidecar(new TextDecoder('utf-8').decode(bytes), path);
-}
+/** Reads a sidecar file's bytes: strict UTF-8 text checked against the format. Never throws. */
+export const readSidecarBytes = parseSidecarBytes;
 
 export class SidecarFiles {
   private readonly known = new Map<string, Known>();
