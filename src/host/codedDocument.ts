@@ -25,6 +25,8 @@ export interface Segment {
   reason?: string;
 }
 
+const copyAnnotation = (a: Annotation): Annotation => ({ ...a, codes: [...a.codes] });
+
 export function copySegment(s: Segment): Segment {
   return { ...s, ann: { ...s.ann, codes: [...s.ann.codes] } };
 }
@@ -40,6 +42,8 @@ export class CodedDocument {
   lastSidecar?: Uint8Array;
   /** Where the coding was last loaded from: the sidecar file, the reading kept of it (the file unchanged since), or none. */
   loadedFrom: 'file' | 'kept' | 'none' = 'none';
+  /** The annotations as last read from or written to the sidecar: what the editor's changes since are measured against. */
+  base: Annotation[] = [];
   /** Positions changed since the sidecar was last written (text edits). */
   positionsChanged = false;
   /** Extra segment lists kept in step with edits (undo history). */
@@ -72,10 +76,19 @@ export class CodedDocument {
    */
   reanchor(): { moved: number; fuzzy: number; orphan: number } {
     const annotations = this.segments.map((s) => s.ann);
-    return this.take({ sidecar: { ...this.sidecar, annotations }, problems: this.problems, readOnly: this.readOnly }, this.lastSidecar, this.loadedFrom);
+    const base = this.base; // the sidecar file is as it was
+    const counts = this.take({ sidecar: { ...this.sidecar, annotations }, problems: this.problems, readOnly: this.readOnly }, this.lastSidecar, this.loadedFrom);
+    this.base = base;
+    return counts;
+  }
+
+  /** Records the coding as just written as the base of later changes. */
+  rebased(): void {
+    this.base = this.segments.map((s) => copyAnnotation(s.ann));
   }
 
   private take(read: SidecarLoad | undefined, bytes: Uint8Array | undefined, from: CodedDocument['loadedFrom']): { moved: number; fuzzy: number; orphan: number } {
+    this.base = read?.sidecar?.annotations.map(copyAnnotation) ?? [];
     const loaded = anchorDocument(this.path, this.document.getText(), read);
     this.lastSidecar = bytes;
     this.loadedFrom = from;

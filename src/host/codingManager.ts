@@ -17,6 +17,8 @@ import type { Annotation } from '../core/model/annotation';
 import { documentPathFor, sidecarPathFor, SIDECAR_SUFFIX } from '../core/sidecar/iri';
 import { sameBytes } from '../core/sidecar/encode';
 import { SidecarFiles, type SidecarChange } from '../core/sidecar/files';
+import { annotationChanges, applyAnnotationChanges } from '../core/update';
+import { codingWriteProblems } from '../core/project';
 import { createDocumentMemo, isWholeDocument } from '../core/sidecar/format';
 import { CodebookService } from './codebookService';
 import { CodedDocument, copySegment, type Segment } from './codedDocument';
@@ -261,13 +263,32 @@ export class CodingManager implements vscode.Disposable {
       doc.lastSidecar ??= onDisk;
       if (doc.readOnly) return false; // reloaded meanwhile from a file that cannot be written
     }
+    const refusal = this.writeRefusal(f, doc);
+    if (refusal) {
+      if (!opts.quiet) void vscode.window.showErrorMessage(`The coding of ${doc.path} was not saved: ${refusal} Nothing was written.`);
+      return false;
+    }
     const bytes = doc.toSidecarBytes();
     if (sameBytes(bytes, doc.lastSidecar)) {
       doc.positionsChanged = false;
       return true;
     }
-    doc.lastSidecar = bytes;
-    await f.sidecars.write(doc.sidecarPath, bytes, { ...doc.sidecar, annotations: doc.segments.map((s) => s.ann) });
+    const current = () => ({ ...doc.sidecar, annotations: doc.segments.map((s) => s.ann) });
+    doc.lastSidecar = await f.sidecars.write(doc.sidecarPath, bytes, current(), {
+      base: doc.lastSidecar,
+      // Another writer (the qda tool, a colleague's coding pulled) saved since the editor last read
+      // the file: the editor's changes since, by annotation id, go onto what is there now.
+      rebase: (theirs) => {
+        if (!theirs.sidecar || theirs.readOnly) {
+          throw new Error(`${doc.sidecarPath} was changed on disk meanwhile and cannot be read safely (${theirs.problems[0]?.message ?? 'see Problems'}); the coding was not written over it.`);
+        }
+        applyAnnotationChanges(theirs.sidecar.annotations, annotationChanges(doc.base, doc.segments.map((s) => s.ann)));
+        doc.loadRead(undefined, theirs, 'file');
+        this.changed.fire({ doc, reason: 'load' });
+        return { bytes: doc.toSidecarBytes(), sidecar: current() };
+      },
+    });
+    doc.rebased();
     doc.sidecarExists = true;
     doc.positionsChanged = false;
     return true;
@@ -317,6 +338,24 @@ export class CodingManager implements vscode.Disposable {
 
   // ---- coding actions -------------------------------------------------------------------------
 
+  /**
+   * Why the document's coding may not be written, as `qda validate` would report it (the core's one
+   * rule for every writer: no codebook, a codebook with errors, a code the codebook does not have),
+   * or undefined when it may.
+   */
+  private writeRefusal(f: Folder, doc: CodedDocument): string | undefined {
+    const cb = f.codebook;
+    const problems = codingWriteProblems({ exists: cb.exists, codebook: cb.codebook, problems: cb.problems }, cb.path, {
+      sidecar: { ...doc.sidecar, annotations: doc.segments.map((s) => s.ann) },
+      sidecarPath: doc.sidecarPath,
+      readOnly: doc.readOnly,
+      problems: doc.problems,
+    });
+    if (problems.length === 0) return undefined;
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''}: see Problems)` : '';
+    return `${problems[0].message}${more}`;
+  }
+
   /** The document's coding if it may be coded now; otherwise throws with the reason, in plain words. */
   async writable(document: vscode.TextDocument): Promise<CodedDocument> {
     const doc = await this.ensure(document);
@@ -324,6 +363,9 @@ export class CodingManager implements vscode.Disposable {
       throw new Error(CodingManager.isCodable(document) ? 'Open the folder that contains this document to code it: its coding is kept next to it in the workspace.' : 'Only Markdown documents can be coded.');
     }
     if (doc.readOnly) throw new Error(`Coding of ${doc.path} is paused: ${doc.sidecarPath} could not be read safely (${doc.problems[0]?.message ?? 'see Problems'}). Fix that file first; it was not overwritten.`);
+    const f = this.folderOf(document.uri);
+    const refusal = f && this.writeRefusal(f, doc);
+    if (refusal) throw new Error(`Coding of ${doc.path} is paused: ${refusal} Nothing was changed.`);
     return doc;
   }
 

@@ -12,7 +12,7 @@
  *   written is read, checked and announced to the subscribers (`onDidChange`), once.
  * Readings handed out are copies: anchoring a document's coding changes it.
  */
-import type { FileStat, FileStore, WatchableStore } from '../store';
+import { withLock, type FileStat, type FileStore, type WatchableStore } from '../store';
 import { sameBytes } from './encode';
 import { compareAnnotations, copySidecarLoad, parseSidecarBytes, type Sidecar, type SidecarLoad } from './format';
 import { SIDECAR_SUFFIX } from './iri';
@@ -39,6 +39,16 @@ interface Known {
   stamp?: FileStamp;
   bytes?: Uint8Array;
   load?: SidecarLoad;
+}
+
+export interface WriteOptions {
+  /** The file's bytes as the writer last read or wrote them; when the file no longer has them, `rebase` is asked. */
+  base?: Uint8Array;
+  /**
+   * Given what another writer saved meanwhile (a reading that may be read-only: then throw, and
+   * nothing is written), returns what to write instead: the writer's change put onto it.
+   */
+  rebase?: (theirs: SidecarLoad) => { bytes: Uint8Array; sidecar: Sidecar };
 }
 
 const sameStamp = (a: FileStamp | undefined, b: FileStamp | undefined): boolean => !!a && !!b && a.size === b.size && a.mtime === b.mtime;
@@ -114,15 +124,30 @@ export class SidecarFiles {
 
   /**
    * Writes a sidecar atomically (the store's temporary file and rename) and keeps what was written
-   * as its reading; subscribers hear of it as the extension's own change.
+   * as its reading; subscribers hear of it as the extension's own change. Returns the bytes written
+   * (the rebased ones, when another writer had saved since `options.base`).
    */
-  async write(path: string, bytes: Uint8Array, sidecar: Sidecar): Promise<void> {
+  async write(path: string, bytes: Uint8Array, sidecar: Sidecar, options: WriteOptions = {}): Promise<Uint8Array> {
     let w = this.writing.get(path);
     if (!w) this.writing.set(path, (w = { active: 0, started: 0 }));
     w.active++;
     w.started++;
     try {
-      await this.store.writeAtomic(path, bytes);
+      // Under the store's lock on the sidecar (other processes: the qda tool, a merge), the file
+      // is looked at once more: when another writer saved since the writer's last reading
+      // (`base`), the writer's change is put onto what is there now (`rebase`), never over it.
+      await withLock(this.store, path, async () => {
+        if (options.base !== undefined && options.rebase) {
+          const onDisk = await this.store.readBytes(path);
+          if (onDisk !== undefined && !sameBytes(onDisk, options.base)) {
+            const theirs = parseSidecarBytes(onDisk, path);
+            const rebased = options.rebase(theirs);
+            bytes = rebased.bytes;
+            sidecar = rebased.sidecar;
+          }
+        }
+        await this.store.writeAtomic(path, bytes);
+      });
     } finally {
       w.active--;
     }
@@ -131,6 +156,7 @@ export class SidecarFiles {
     const load: SidecarLoad = { sidecar: { ...sidecar, annotations }, problems: [], readOnly: false };
     this.known.set(path, { bytes, load });
     this.fire({ path, load: copySidecarLoad(load), bytes, own: true });
+    return bytes;
   }
 
   /** Moves a sidecar with its document (the reading kept goes with it). */
