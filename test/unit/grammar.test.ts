@@ -332,6 +332,21 @@ describe('transcript grammar (Markdown injection)', () => {
       ]);
     });
 
+    it('balances brackets and parentheses six deep inside a comment; deeper ones are plain text', () => {
+      const six = '[OC: a [1 [2 [3 [4 [5 [6] 5] 4] 3] 2] 1] b] after';
+      assert.deepEqual(line(six).at(-1), [' after', P], six);
+      assert.ok(line(six).slice(0, -1).every((token) => token.includes(OBSERVER)), six);
+      const sixParens = '((a (1 (2 (3 (4 (5 (6) 5) 4) 3) 2) 1) b)) after';
+      assert.deepEqual(line(sixParens).at(-1), [' after', P], sixParens);
+      // A seventh [ is text, so its ] closes the sixth and the last ] ends the comment early.
+      const seven = '[OC: a [1 [2 [3 [4 [5 [6 [7] 6] 5] 4] 3] 2] 1] b] after';
+      assert.deepEqual(withScope(line(seven), COMMENT_CLOSE), [']'], seven);
+      assert.deepEqual(line(seven).at(-1), [' b] after', P], seven);
+      // Unclosed runs stay inside the comment to the end of the line.
+      assert.ok(line('[OC: ' + '['.repeat(50) + ' x').every((token) => token.includes(OBSERVER)));
+      assert.ok(line('((x ' + '('.repeat(50) + ' x').every((token) => token.includes(OBSERVER)));
+    });
+
     it('does not run an unclosed observer comment into the next paragraph line', () => {
       const lines = tokenize('[OC: never closed\nDan: next line');
       assert.ok(lines[0].every((token) => token.includes(OBSERVER)));
