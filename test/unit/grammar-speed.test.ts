@@ -9,7 +9,8 @@ import { INJECTION_PATH, ROOT, lineTime, loadGrammar, tokenizeWith } from './hel
 // single pattern that backtracks on a long line freezes the editor. These tests feed the grammar
 // adversarial lines and check that each is tokenised quickly and in time proportional to its length.
 // The times are for the whole line through vscode-textmate + vscode-oniguruma (Markdown fixture and
-// injection together), best of three runs so a loaded machine does not make them flake.
+// injection together), in CPU time and the best of three runs (five for the two longest lengths), so
+// a loaded machine does not make them flake.
 
 /** The injection grammar as it was before the patterns were made linear: the reference for scopes. */
 const BEFORE_PATH = path.join(ROOT, 'test', 'fixtures', 'grammars', 'transcript.injection.2a9b4f7.tmLanguage.json');
