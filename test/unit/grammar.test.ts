@@ -1,22 +1,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as oniguruma from 'vscode-oniguruma';
 import * as vsctm from 'vscode-textmate';
+import { INJECTION, INJECTION_PATH, MARKDOWN, ROOT, loadGrammar, tokenizeWith, type Rendered } from './helpers/textmate';
 
-// Tokenises Markdown with the transcript injection grammar the way VS Code does: vscode-textmate +
-// vscode-oniguruma, the injection registered for text.html.markdown. VS Code's own Markdown grammar is
-// not published on npm, so the base is a fixture that keeps its block structure (paragraph begin/while,
-// HTML comment block, fenced and indented code, block quotes, front matter) and a few inline rules.
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const INJECTION_PATH = path.join(ROOT, 'syntaxes', 'transcript.injection.tmLanguage.json');
-const MARKDOWN_PATH = path.join(ROOT, 'test', 'fixtures', 'grammars', 'markdown-min.tmLanguage.json');
-const WASM_PATH = path.join(ROOT, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm');
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus', 'pdpilot-interviews');
-
-const MARKDOWN = 'text.html.markdown';
-const INJECTION = 'text.transcript.injection.qda';
 
 // Scopes, as the tests spell them.
 const P = 'meta.paragraph.markdown';
@@ -36,41 +24,10 @@ const STAGE = 'comment.block.stage.qda';
 const STAGE_KEYWORD = 'keyword.other.stage.qda';
 const STAGE_ID = 'string.unquoted.stage.qda';
 
-/** One token: its text followed by its scopes below the root scope. */
-type Rendered = string[];
-
 let grammar: vsctm.IGrammar;
 
-async function loadGrammar(): Promise<vsctm.IGrammar> {
-  await oniguruma.loadWASM(fs.readFileSync(WASM_PATH));
-  const files: Record<string, string> = { [MARKDOWN]: MARKDOWN_PATH, [INJECTION]: INJECTION_PATH };
-  const registry = new vsctm.Registry({
-    onigLib: Promise.resolve({
-      createOnigScanner: (sources: string[]) => new oniguruma.OnigScanner(sources),
-      createOnigString: (text: string) => new oniguruma.OnigString(text),
-    }),
-    loadGrammar: async (scopeName: string) => {
-      const file = files[scopeName];
-      return file ? vsctm.parseRawGrammar(fs.readFileSync(file, 'utf8'), file) : null;
-    },
-    getInjections: (scopeName: string) => (scopeName === MARKDOWN ? [INJECTION] : undefined),
-  });
-  const loaded = await registry.loadGrammar(MARKDOWN);
-  assert.ok(loaded, 'the Markdown fixture grammar loads');
-  return loaded;
-}
-
-/** Tokenises a document line by line, carrying the rule stack, and renders every token. */
 function tokenize(source: string): Rendered[][] {
-  let stack = vsctm.INITIAL;
-  return source.split('\n').map((line) => {
-    const result = grammar.tokenizeLine(line, stack);
-    stack = result.ruleStack;
-    return result.tokens.map((token) => {
-      assert.equal(token.scopes[0], MARKDOWN);
-      return [line.slice(token.startIndex, token.endIndex), ...token.scopes.slice(1)];
-    });
-  });
+  return tokenizeWith(grammar, source);
 }
 
 /** Tokenises a single line (as the first line of a document). */
@@ -373,6 +330,21 @@ describe('transcript grammar (Markdown injection)', () => {
         ['))', P, OBSERVER, COMMENT_CLOSE],
         [' no.', P],
       ]);
+    });
+
+    it('balances brackets and parentheses six deep inside a comment; deeper ones are plain text', () => {
+      const six = '[OC: a [1 [2 [3 [4 [5 [6] 5] 4] 3] 2] 1] b] after';
+      assert.deepEqual(line(six).at(-1), [' after', P], six);
+      assert.ok(line(six).slice(0, -1).every((token) => token.includes(OBSERVER)), six);
+      const sixParens = '((a (1 (2 (3 (4 (5 (6) 5) 4) 3) 2) 1) b)) after';
+      assert.deepEqual(line(sixParens).at(-1), [' after', P], sixParens);
+      // A seventh [ is text, so its ] closes the sixth and the last ] ends the comment early.
+      const seven = '[OC: a [1 [2 [3 [4 [5 [6 [7] 6] 5] 4] 3] 2] 1] b] after';
+      assert.deepEqual(withScope(line(seven), COMMENT_CLOSE), [']'], seven);
+      assert.deepEqual(line(seven).at(-1), [' b] after', P], seven);
+      // Unclosed runs stay inside the comment to the end of the line.
+      assert.ok(line('[OC: ' + '['.repeat(50) + ' x').every((token) => token.includes(OBSERVER)));
+      assert.ok(line('((x ' + '('.repeat(50) + ' x').every((token) => token.includes(OBSERVER)));
     });
 
     it('does not run an unclosed observer comment into the next paragraph line', () => {
