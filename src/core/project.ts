@@ -13,8 +13,8 @@ import { encodeSidecar } from './sidecar/encode';
 import { documentPathFor, SIDECAR_SUFFIX, sidecarPathFor } from './sidecar/iri';
 import { loadAll, WorkspaceIndex, type Counts, type IndexFilter } from './index/workspaceIndex';
 import { walk, type FileStore } from './store';
-import { hashText, Text } from './text/text';
-import { lineColumn } from './json';
+import { hashText, LineIndex, Text } from './text/text';
+import { capProblems, lineColumn, MAX_LISTED_PROBLEMS } from './json';
 
 /**
  * A sidecar file's text, decoded strictly as UTF-8 (every reader of sidecars in the core uses it):
@@ -122,19 +122,32 @@ export async function saveDocument(store: FileStore, doc: LoadedDocument): Promi
 /** Problems for annotations whose codes the codebook does not know, located in the sidecar file. */
 export function unknownCodeProblems(doc: Pick<LoadedDocument, 'sidecar' | 'sidecarPath'>, sidecarRaw: string | undefined, codebook: CodebookIndex): Problem[] {
   const out: Problem[] = [];
+  // Linear in the file: each code's IRI is looked for after where it was last found (annotations are
+  // in file order), lines come from one index, and only the listed problems are located.
+  const lines = sidecarRaw !== undefined ? new LineIndex(sidecarRaw) : undefined;
+  const searchFrom = new Map<string, number>();
   for (const a of doc.sidecar.annotations) {
     for (const c of a.codes) {
       if (codebook.has(c)) continue;
-      const at = sidecarRaw?.indexOf(`"urn:qda:code:${encodeURIComponent(c)}"`) ?? -1;
+      let where: { line: number; column: number } | undefined;
+      if (sidecarRaw !== undefined && lines && out.length < MAX_LISTED_PROBLEMS) {
+        const iri = `"urn:qda:code:${encodeURIComponent(c)}"`;
+        const at = sidecarRaw.indexOf(iri, searchFrom.get(c) ?? 0);
+        if (at >= 0) {
+          searchFrom.set(c, at + iri.length);
+          const p = lines.position(at);
+          where = { line: p.line + 1, column: p.character + 1 };
+        }
+      }
       out.push({
         file: doc.sidecarPath,
-        ...(at >= 0 ? lineColumn(sidecarRaw!, at) : {}),
+        ...where,
         severity: 'error',
         message: `A segment ("${shorten(a.exact)}") is coded with "${c}", which is not in the codebook. Add the code to the codebook or recode the segment; the coding is kept meanwhile.`,
       });
     }
   }
-  return out;
+  return capProblems(out, doc.sidecarPath);
 }
 
 /**

@@ -305,8 +305,9 @@ describe('codebook editing across the workspace', () => {
     const racing = Object.assign(Object.create(store) as MemoryStore, {
       readText: async (path: string) => {
         const t = await store.readText(path);
-        // The second read of a.md's sidecar (the check before writing) sees an outside change.
-        if (path === 'a.md.annotations.json' && ++reads === 2) return t + ' ';
+        // The sidecars are read (strictly, as bytes) first; the check before writing reads a.md's
+        // sidecar as text and sees an outside change.
+        if (path === 'a.md.annotations.json' && ++reads === 1) return t + ' ';
         return t;
       },
     });

@@ -3,12 +3,12 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { checkCodebook, parseCodebook } from '../../src/core/codebook/codebook';
+import { checkCodebook, CodebookIndex, parseCodebook } from '../../src/core/codebook/codebook';
 import type { Codebook } from '../../src/core/model/codebook';
 import { lineColumn, MAX_LISTED_PROBLEMS } from '../../src/core/json';
 import { createAnnotation } from '../../src/core/annotations';
-import { loadDocument, saveDocument } from '../../src/core/project';
-import { parseSidecar } from '../../src/core/sidecar/format';
+import { loadDocument, saveDocument, unknownCodeProblems } from '../../src/core/project';
+import { parseSidecar, serializeSidecar } from '../../src/core/sidecar/format';
 import { Text } from '../../src/core/text/text';
 import { NodeStore } from '../../src/node/nodeStore';
 import { qdaSync } from './helpers/cli';
@@ -70,6 +70,24 @@ describe('reading files with many errors or deep nesting', function () {
     } finally {
       await fs.rm(ws, { recursive: true, force: true });
     }
+  });
+
+  it('10,000 segments with a code the codebook lacks are reported quickly: 20 located on their lines, then a count', () => {
+    const text = new Text('x'.repeat(20_000));
+    const annotations = Array.from({ length: 10_000 }, (_, i) => createAnnotation(text, { start: i, end: i + 1, codes: [`gone-${i % 7}`], creator: 'Ana', id: `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}` }));
+    const raw = serializeSidecar({ version: 1, id: 'urn:uuid:5f1e0c4e-8d1b-4a57-9d0e-3b8f6a2c1d01', annotations }, 'doc.md');
+    const doc = { sidecar: parseSidecar(raw, 'doc.md.annotations.json').sidecar!, sidecarPath: 'doc.md.annotations.json' };
+    const cb = new CodebookIndex({ version: 1, stages: [], codes: [{ id: 'kept', name: 'Kept' }] });
+    const { value, ms } = timed(() => unknownCodeProblems(doc, raw, cb));
+    assert.ok(ms < QUICK_MS, `took ${ms} ms`);
+    assert.equal(value.length, MAX_LISTED_PROBLEMS + 1);
+    const lines = raw.split('\n');
+    value.slice(0, MAX_LISTED_PROBLEMS).forEach((p, i) => assert.ok(lines[p.line! - 1].includes(`urn:qda:code:gone-${i % 7}"`), `problem ${i + 1} is on its segment's line`));
+    // Each problem at its own segment's line, in file order.
+    const located = value.slice(0, MAX_LISTED_PROBLEMS).map((p) => p.line!);
+    assert.deepEqual(located, [...located].sort((a, b) => a - b));
+    assert.equal(new Set(located).size, located.length);
+    assert.equal(MORE.exec(value.at(-1)!.message)?.[1], '9,980');
   });
 
   it('a codebook with 10,000 invalid ids is reported quickly, capped', () => {
