@@ -12,7 +12,7 @@ import { compareAnnotations, decodeSidecar, parseSidecar, parseSidecarBytes, ser
 import { encodeSidecar } from './sidecar/encode';
 import { documentPathFor, SIDECAR_SUFFIX, sidecarPathFor } from './sidecar/iri';
 import { loadAll, WorkspaceIndex, type Counts, type IndexFilter } from './index/workspaceIndex';
-import { walk, type FileStore } from './store';
+import { FileRefusedError, walk, type FileStore } from './store';
 import { hashText, LineIndex, Text } from './text/text';
 import { capProblems, lineColumn, MAX_LISTED_PROBLEMS } from './json';
 
@@ -22,7 +22,15 @@ import { capProblems, lineColumn, MAX_LISTED_PROBLEMS } from './json';
  * file is then never rewritten, as a loose decoding would replace what it cannot read).
  */
 export async function readSidecarText(store: FileStore, path: string): Promise<{ text: string; problem?: undefined } | { text?: undefined; problem: Problem } | undefined> {
-  const bytes = await store.readBytes(path);
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await store.readBytes(path);
+  } catch (e) {
+    // A file the store refuses (too large, not an ordinary file, outside the workspace) is one
+    // problem of that file, not the end of a whole check.
+    if (e instanceof FileRefusedError) return { problem: { file: path, severity: 'error', message: e.message } };
+    throw e;
+  }
   return bytes === undefined ? undefined : decodeSidecar(bytes, path);
 }
 

@@ -26,10 +26,10 @@
 import type { CodebookIndex } from '../codebook/codebook';
 import type { Annotation } from '../model/annotation';
 import type { Problem } from '../problems';
-import { isDocumentPath, isSidecarPath } from '../project';
-import { compareAnnotations, isWholeDocument, parseSidecar, parseSidecarBytes, type SidecarLoad } from '../sidecar/format';
+import { isDocumentPath, isSidecarPath, readSidecarText } from '../project';
+import { compareAnnotations, isWholeDocument, parseSidecar, type SidecarLoad } from '../sidecar/format';
 import { documentPathFor } from '../sidecar/iri';
-import { walk, type FileStat, type FileStore } from '../store';
+import { FileRefusedError, walk, type FileStat, type FileStore } from '../store';
 
 /** What tells one version of a file from another: its size and modification time. */
 export type FileStamp = Pick<FileStat, 'size' | 'mtime'>;
@@ -685,8 +685,9 @@ export async function loadAll(store: FileStore, options: LoadAllOptions = {}): P
   const readAttributes = options.attributes;
   const paths = await walk(store, '', (p) => isSidecarPath(p) || (readAttributes !== undefined && isDocumentPath(p)));
   const readSidecar = options.readSidecar ?? (async (p: string) => {
-    const bytes = await store.readBytes(p);
-    return bytes === undefined ? undefined : parseSidecarBytes(bytes, p);
+    const read = await readSidecarText(store, p);
+    if (read === undefined) return undefined;
+    return read.problem ? { problems: [read.problem], readOnly: true } : parseSidecar(read.text, p);
   });
   for (const p of paths) {
     if (isSidecarPath(p)) {
@@ -694,7 +695,10 @@ export async function loadAll(store: FileStore, options: LoadAllOptions = {}): P
       if (load) index.upsertLoad(p, load);
       continue;
     }
-    const text = await store.readText(p);
+    const text = await store.readText(p).catch((e: unknown) => {
+      if (e instanceof FileRefusedError) return undefined; // a document the store refuses has no attributes
+      throw e;
+    });
     if (text !== undefined) index.setAttributes(p, readAttributes!(p, text));
   }
   return index;

@@ -27,7 +27,7 @@ function workspace(): { dir: string; bytes: Buffer } {
   return { dir, bytes };
 }
 
-describe('Sidecars that are not UTF-8', () => {
+describe('Sidecars that cannot be read as they are', () => {
   it('validate and the index report them with the file, and removing a code everywhere leaves them as they are', async () => {
     const { dir, bytes } = workspace();
     try {
@@ -38,6 +38,26 @@ describe('Sidecars that are not UTF-8', () => {
       assert.ok(ix.problems().some((p) => p.file === 'board.md.annotations.json' && /UTF-8/.test(p.message)));
       await assert.rejects(removeCodeEverywhere(store, 'tempo'), /board\.md\.annotations\.json/);
       assert.deepEqual(fs.readFileSync(path.join(dir, 'board.md.annotations.json')), bytes, 'the file is untouched');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a sidecar the store refuses (over the size limit) is one problem of that file: validate and the index go on with the others', async () => {
+    const { dir } = workspace();
+    try {
+      // A sparse file: 300 MB long, nothing on disk.
+      fs.truncateSync(path.join(dir, 'board.md.annotations.json'), 300 * 1024 * 1024);
+      fs.writeFileSync(path.join(dir, 'other.md'), DOC);
+      const ann = createAnnotation(new Text(DOC), { start: 7, end: 16, codes: ['tempo'], creator: 'Ana' });
+      fs.writeFileSync(path.join(dir, 'other.md.annotations.json'), serializeSidecar({ version: 1, id: 'urn:uuid:5f1e0c4e-8d1b-4a57-9d0e-3b8f6a2c1d03', annotations: [ann] }, 'other.md'));
+      const store = new NodeStore(dir);
+      const report = await validateWorkspace(store);
+      assert.ok(report.problems.some((p) => p.file === 'board.md.annotations.json' && /too large/.test(p.message)), JSON.stringify(report.problems));
+      assert.equal(report.annotations, 1, 'the other sidecar is checked');
+      const ix = await loadAll(store, { attributes: () => ({}) });
+      assert.ok(ix.problems().some((p) => p.file === 'board.md.annotations.json'));
+      assert.equal(ix.codeCounts().get('tempo')?.segments, 1);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
