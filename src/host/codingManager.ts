@@ -19,6 +19,7 @@ import { sameBytes } from '../core/sidecar/encode';
 import { SidecarFiles, type SidecarChange } from '../core/sidecar/files';
 import { annotationChanges, applyAnnotationChanges } from '../core/update';
 import { codingWriteProblems } from '../core/project';
+import { FileRefusedError } from '../core/store';
 import { createDocumentMemo, isWholeDocument } from '../core/sidecar/format';
 import { CodebookService } from './codebookService';
 import { CodedDocument, copySegment, type Segment } from './codedDocument';
@@ -143,6 +144,18 @@ export class CodingManager implements vscode.Disposable {
     const path = f.store.relative(document.uri);
     if (path === undefined) return undefined;
     const doc = new CodedDocument(document, path);
+    // A document reached through a link that leads outside the workspace is shown, never coded:
+    // its coding would be written outside, or its text quoted into the workspace.
+    const refused = await f.store.stat(path).then(
+      () => undefined,
+      (e: unknown) => (e instanceof FileRefusedError ? e.message : undefined),
+    );
+    if (refused) {
+      doc.readOnly = true;
+      doc.problems = [{ file: path, severity: 'error', message: refused }];
+      this.docs.set(document.uri.toString(), doc);
+      return doc;
+    }
     // The reading kept by the folder's SidecarFiles (the index's, or the editor's last write) when
     // the file is unchanged since; else the file, read and checked once for the editor and the index.
     const reading = await f.sidecars.read(doc.sidecarPath);
@@ -362,6 +375,7 @@ export class CodingManager implements vscode.Disposable {
     if (!doc) {
       throw new Error(CodingManager.isCodable(document) ? 'Open the folder that contains this document to code it: its coding is kept next to it in the workspace.' : 'Only Markdown documents can be coded.');
     }
+    if (doc.readOnly && doc.problems[0]?.file === doc.path) throw new Error(`${doc.path} cannot be coded: ${doc.problems[0].message}`);
     if (doc.readOnly) throw new Error(`Coding of ${doc.path} is paused: ${doc.sidecarPath} could not be read safely (${doc.problems[0]?.message ?? 'see Problems'}). Fix that file first; it was not overwritten.`);
     const f = this.folderOf(document.uri);
     const refusal = f && this.writeRefusal(f, doc);

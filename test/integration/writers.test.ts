@@ -3,6 +3,8 @@
 // refuses to write coding that `qda validate` would report an error for.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createAnnotation } from '../../src/core/annotations';
 import { parseSidecar, serializeSidecar } from '../../src/core/sidecar/format';
@@ -76,5 +78,24 @@ describe('The editor among other writers of a sidecar', () => {
     assert.equal(ids, undefined, 'nothing was coded');
     assert.equal((await state(editor.document.uri)).segments.length, 1, 'the editor shows no new segment');
     assert.equal(fs.readFileSync(fileUri(path + '.annotations.json').fsPath, 'utf8'), sidecar, 'the file is untouched');
+  });
+
+  it('shows a document linked from outside the workspace but never codes it, and writes nothing there', async function () {
+    if (process.platform === 'win32') this.skip();
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'qda-outside-'));
+    try {
+      fs.writeFileSync(path.join(outside, 'private.md'), TEXT);
+      fs.mkdirSync(fileUri('writers').fsPath, { recursive: true });
+      fs.symlinkSync(path.join(outside, 'private.md'), fileUri('writers/linked.md').fsPath);
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(fileUri('writers/linked.md')));
+      assert.equal(editor.document.getText(), TEXT, 'the document is shown');
+      const ids = await code(editor, 'The board agrees the bypass protocol', ['coordinating-activities']);
+      assert.equal(ids, undefined, 'nothing was coded');
+      await sleep(300);
+      assert.deepEqual(fs.readdirSync(outside), ['private.md'], 'nothing was written outside the workspace');
+      assert.equal(fs.existsSync(fileUri('writers/linked.md.annotations.json').fsPath), false, 'no sidecar in the workspace either');
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -100,12 +100,13 @@ export class SidecarFiles {
    * parsed reading is enough to hand out, and a workspace's sidecars are not held twice in memory).
    */
   async read(path: string, options: { quiet?: boolean } = {}): Promise<SidecarReading> {
-    // Size and time before reading: if the file changes meanwhile, they no longer match it.
-    const stamp = await this.store.stat(path);
-    const k = this.known.get(path);
-    if (k?.load && sameStamp(stamp, k.stamp)) return { path, load: copySidecarLoad(k.load), bytes: k.bytes, kept: true };
     let bytes: Uint8Array | undefined;
+    let stamp: FileStamp | undefined;
+    const k = this.known.get(path);
     try {
+      // Size and time before reading: if the file changes meanwhile, they no longer match it.
+      stamp = await this.store.stat(path);
+      if (k?.load && sameStamp(stamp, k.stamp)) return { path, load: copySidecarLoad(k.load), bytes: k.bytes, kept: true };
       bytes = await this.store.readBytes(path);
     } catch (e) {
       const load: SidecarLoad = { problems: [{ file: path, severity: 'error', message: `The annotations file could not be read: ${(e as Error).message}` }], readOnly: true };
