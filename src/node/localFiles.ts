@@ -117,15 +117,20 @@ export class LocalFiles {
     return path.resolve(this.root, p);
   }
 
-  /** The file's bytes, or undefined when it does not exist. Refuses what is not an ordinary file. */
-  async read(p: string): Promise<Buffer | undefined> {
-    let real: string;
+  /** The real path of an existing file inside the workspace; undefined when it does not exist (refuses one outside). */
+  private async realIfExists(p: string): Promise<string | undefined> {
     try {
-      real = await this.real(this.abs(p), p);
+      return await this.real(this.abs(p), p);
     } catch (e) {
       if (isMissingCode(code(e))) return undefined;
       throw e;
     }
+  }
+
+  /** The file's bytes, or undefined when it does not exist. Refuses what is not an ordinary file. */
+  async read(p: string): Promise<Buffer | undefined> {
+    const real = await this.realIfExists(p);
+    if (real === undefined) return undefined;
     let fh: fs.FileHandle;
     try {
       // Non-blocking, so that opening a FIFO returns at once (and is then refused) instead of waiting for a writer.
@@ -205,13 +210,8 @@ export class LocalFiles {
   }
 
   async stat(p: string): Promise<FileStat | undefined> {
-    let real: string;
-    try {
-      real = await this.real(this.abs(p), p);
-    } catch (e) {
-      if (isMissingCode(code(e))) return undefined;
-      throw e;
-    }
+    const real = await this.realIfExists(p);
+    if (real === undefined) return undefined;
     try {
       const s = await fs.stat(real);
       return { type: s.isDirectory() ? 'directory' : 'file', size: s.size, mtime: s.mtimeMs };
