@@ -31,7 +31,7 @@ import * as vscode from 'vscode';
 import { parseJsonFile } from '../../src/core/json';
 import { openDocument } from '../../src/core/project';
 import { parseSidecar } from '../../src/core/sidecar/format';
-import { readSidecarBytes } from '../../src/core/sidecar/files';
+import { parseSidecarBytes as readSidecarBytes } from '../../src/core/sidecar/format';
 import { CodedDocument } from '../../src/host/codedDocument';
 import type { Manifest } from './workspace';
 

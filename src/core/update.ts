@@ -71,3 +71,62 @@ export function applyAnnotationChanges(annotations: Annotation[], changes: Annot
   annotations.length = 0;
   for (const a of kept) annotations.push(a);
 }
+
+/** The parts of an annotation a writer changes as one: each is taken whole from the side that changed it. */
+const PARTS: readonly (readonly (keyof Annotation)[])[] = [
+  ['codes'],
+  ['memo'],
+  ['start', 'end', 'exact', 'prefix', 'suffix'],
+  ['creator'],
+  ['created'],
+  ['kept'],
+];
+
+const samePart = (a: Annotation, b: Annotation, part: readonly (keyof Annotation)[]): boolean => part.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
+
+/**
+ * A writer's annotations (`ours`, changed since it read `base`) put onto what another writer saved
+ * meanwhile (`theirs`), part by part, so that neither writer's change is lost:
+ * - added by us: added; removed by us: removed, unless they changed it (a change wins over a removal);
+ * - changed by us and removed by them: kept (as ours);
+ * - changed on both sides: each part (codes, memo, span and quote, creator, …) from the side that
+ *   changed it, ours where both did; `modified` is the later of the two.
+ * Theirs keep their order; ours that are new come after.
+ */
+export function rebaseAnnotations(base: readonly Annotation[], ours: readonly Annotation[], theirs: readonly Annotation[]): Annotation[] {
+  const baseById = new Map(base.map((a) => [a.id, a]));
+  const oursById = new Map(ours.map((a) => [a.id, a]));
+  const out: Annotation[] = [];
+  const seen = new Set<string>();
+  for (const t of theirs) {
+    seen.add(t.id);
+    const b = baseById.get(t.id);
+    const o = oursById.get(t.id);
+    if (!b) {
+      out.push(o ?? t); // new on their side (or on both, with the same id: ours)
+      continue;
+    }
+    if (!o) {
+      // Removed by us: gone, unless they changed it since.
+      if (PARTS.some((part) => !samePart(t, b, part))) out.push(t);
+      continue;
+    }
+    const merged: Annotation = { ...t, codes: [...t.codes] };
+    for (const part of PARTS) {
+      if (samePart(o, b, part)) continue;
+      for (const k of part) {
+        if (o[k] === undefined) delete merged[k];
+        else (merged as unknown as Record<string, unknown>)[k] = o[k];
+      }
+    }
+    merged.modified = o.modified > t.modified ? o.modified : t.modified;
+    out.push(merged);
+  }
+  for (const o of ours) {
+    if (seen.has(o.id)) continue;
+    // Not in theirs: new on our side, or removed by them; kept only when new or changed by us.
+    const b = baseById.get(o.id);
+    if (!b || PARTS.some((part) => !samePart(o, b, part))) out.push(o);
+  }
+  return out;
+}

@@ -8,6 +8,7 @@ import { refreshQuote } from '../core/annotations';
 import { applyChange, type TextChange } from '../core/anchoring/live';
 import type { AnchorStatus, Annotation } from '../core/model/annotation';
 import type { Problem } from '../core/problems';
+import type { FileStamp } from '../core/sidecar/files';
 import { anchorDocument } from '../core/project';
 import { encodeSidecar } from '../core/sidecar/encode';
 import { compareAnnotations, isWholeDocument, type Sidecar, type SidecarLoad } from '../core/sidecar/format';
@@ -25,7 +26,7 @@ export interface Segment {
   reason?: string;
 }
 
-const copyAnnotation = (a: Annotation): Annotation => ({ ...a, codes: [...a.codes] });
+export const copyAnnotation = (a: Annotation): Annotation => ({ ...a, codes: [...a.codes] });
 
 export function copySegment(s: Segment): Segment {
   return { ...s, ann: { ...s.ann, codes: [...s.ann.codes] } };
@@ -44,6 +45,10 @@ export class CodedDocument {
   loadedFrom: 'file' | 'kept' | 'none' = 'none';
   /** The annotations as last read from or written to the sidecar: what the editor's changes since are measured against. */
   base: Annotation[] = [];
+  /** Size and time of the sidecar read, when its bytes are not known (a reading kept by the index). */
+  loadedStamp?: FileStamp;
+  /** Counts coding actions, so that work begun before one can tell it came since. */
+  codingVersion = 0;
   /** Positions changed since the sidecar was last written (text edits). */
   positionsChanged = false;
   /** Extra segment lists kept in step with edits (undo history). */
@@ -65,8 +70,10 @@ export class CodedDocument {
    * Replaces the coding with a sidecar's reading (`undefined`: there is none), anchored against the
    * current text; `bytes` are the file's, when known (the next save compares with the file otherwise).
    */
-  loadRead(bytes: Uint8Array | undefined, read: SidecarLoad | undefined, from: CodedDocument['loadedFrom']): { moved: number; fuzzy: number; orphan: number } {
-    return this.take(read, bytes, from);
+  loadRead(bytes: Uint8Array | undefined, read: SidecarLoad | undefined, from: CodedDocument['loadedFrom'], stamp?: FileStamp): { moved: number; fuzzy: number; orphan: number } {
+    const counts = this.take(read, bytes, from);
+    this.loadedStamp = bytes === undefined ? stamp : undefined;
+    return counts;
   }
 
   /**
@@ -77,14 +84,19 @@ export class CodedDocument {
   reanchor(): { moved: number; fuzzy: number; orphan: number } {
     const annotations = this.segments.map((s) => s.ann);
     const base = this.base; // the sidecar file is as it was
+    const stamp = this.loadedStamp;
     const counts = this.take({ sidecar: { ...this.sidecar, annotations }, problems: this.problems, readOnly: this.readOnly }, this.lastSidecar, this.loadedFrom);
     this.base = base;
+    this.loadedStamp = stamp;
     return counts;
   }
 
-  /** Records the coding as just written as the base of later changes. */
-  rebased(): void {
-    this.base = this.segments.map((s) => copyAnnotation(s.ann));
+  /** Records a write: the file's bytes now, and the annotations they hold as the base of later changes. */
+  wrote(bytes: Uint8Array, annotations: Annotation[]): void {
+    this.lastSidecar = bytes;
+    this.loadedStamp = undefined;
+    this.base = annotations;
+    this.sidecarExists = true;
   }
 
   private take(read: SidecarLoad | undefined, bytes: Uint8Array | undefined, from: CodedDocument['loadedFrom']): { moved: number; fuzzy: number; orphan: number } {

@@ -16,13 +16,14 @@ import { touchesBoundary } from '../core/anchoring/live';
 import type { Annotation } from '../core/model/annotation';
 import { documentPathFor, sidecarPathFor, SIDECAR_SUFFIX } from '../core/sidecar/iri';
 import { sameBytes } from '../core/sidecar/encode';
-import { SidecarFiles, type SidecarChange } from '../core/sidecar/files';
-import { annotationChanges, applyAnnotationChanges } from '../core/update';
+import { SidecarFiles, type SidecarChange, type WriteBase } from '../core/sidecar/files';
+import { rebaseAnnotations } from '../core/update';
 import { codingWriteProblems } from '../core/project';
-import { FileRefusedError } from '../core/store';
+import { FileRefusedError, KeyedMutex, walk } from '../core/store';
+import { isSidecarPath } from '../core/project';
 import { createDocumentMemo, isWholeDocument } from '../core/sidecar/format';
 import { CodebookService } from './codebookService';
-import { CodedDocument, copySegment, type Segment } from './codedDocument';
+import { CodedDocument, copyAnnotation, copySegment, type Segment } from './codedDocument';
 import { DocumentMapper } from './convert';
 import { WorkspaceStore } from './workspaceStore';
 import { CodingUndo } from './undo';
@@ -160,7 +161,7 @@ export class CodingManager implements vscode.Disposable {
     // the file is unchanged since; else the file, read and checked once for the editor and the index.
     const reading = await f.sidecars.read(doc.sidecarPath);
     if (document.isClosed) return undefined;
-    this.reportLoad(doc, doc.loadRead(reading.bytes, reading.load, reading.kept ? 'kept' : reading.load ? 'file' : 'none'));
+    this.reportLoad(doc, doc.loadRead(reading.bytes, reading.load, reading.kept ? 'kept' : reading.load ? 'file' : 'none', reading.stamp));
     this.docs.set(document.uri.toString(), doc);
     this.changed.fire({ doc, reason: 'load' });
     return doc;
@@ -192,7 +193,7 @@ export class CodingManager implements vscode.Disposable {
   private onEdit(e: vscode.TextDocumentChangeEvent): void {
     const doc = this.docs.get(e.document.uri.toString());
     if (!doc || e.contentChanges.length === 0) return;
-    if (mayBeReloadFromDisk(e)) void this.checkReloadFromDisk(doc, doc.segments.map(copySegment));
+    if (mayBeReloadFromDisk(e)) void this.checkReloadFromDisk(doc, doc.segments.map(copySegment), doc.codingVersion);
     // VS Code reports the changes of one event so that applying them in order is correct.
     let redraw = false;
     for (const c of e.contentChanges) {
@@ -215,14 +216,17 @@ export class CodingManager implements vscode.Disposable {
    * unmodified and equal to the file), the coding as it was before the change (`before`) is found
    * again in the new text by quotes and context, as opening does.
    */
-  private async checkReloadFromDisk(doc: CodedDocument, before: Segment[]): Promise<void> {
+  private async checkReloadFromDisk(doc: CodedDocument, before: Segment[], codingVersion: number): Promise<void> {
     const document = doc.document;
     const version = document.version;
     const f = this.folderOf(document.uri);
     const onDisk = await f?.store.readBytes(doc.path).catch(() => undefined);
-    if (!onDisk || document.isClosed || document.isDirty || document.version !== version || this.docs.get(document.uri.toString()) !== doc) return;
+    // Typed or coded since: not a reload, or no longer one to redo (the coding done since stays).
+    if (!onDisk || document.isClosed || document.isDirty || document.version !== version || doc.codingVersion !== codingVersion || this.docs.get(document.uri.toString()) !== doc) return;
+    // As VS Code shows the file: without a BOM, with one kind of line end.
+    const lf = (t: string) => t.replace(/\r\n?/g, '\n');
     const text = new TextDecoder('utf-8').decode(onDisk);
-    if ((text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) !== document.getText()) return; // typing, not a reload
+    if (lf(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) !== lf(document.getText())) return; // typing, not a reload
     doc.segments = before;
     this.reportLoad(doc, doc.reanchor(), 'changed on disk');
     this.undo.forget(doc);
@@ -261,48 +265,65 @@ export class CodingManager implements vscode.Disposable {
     await this.persist(doc, { quiet: true });
   }
 
+  /** One save at a time per document: a save computes what to write and what it is based on in its turn. */
+  private readonly saving = new KeyedMutex();
+
   /** Writes the document's sidecar. Returns false (after telling the user) when it must not. */
-  async persist(doc: CodedDocument, opts: { quiet?: boolean } = {}): Promise<boolean> {
+  persist(doc: CodedDocument, opts: { quiet?: boolean } = {}): Promise<boolean> {
+    return this.saving.run(doc.document.uri.toString(), () => this.persistNow(doc, opts));
+  }
+
+  private async persistNow(doc: CodedDocument, opts: { quiet?: boolean }): Promise<boolean> {
     const f = this.folderOf(doc.document.uri);
     if (!f) return false;
     if (doc.readOnly) {
       if (!opts.quiet) void vscode.window.showErrorMessage(`Coding of ${doc.path} is paused: ${doc.sidecarPath} could not be read safely (${doc.problems[0]?.message ?? 'see Problems'}). Fix or remove that file first; it was not overwritten.`);
       return false;
     }
-    // Coding taken from a reading without its bytes: compare with the file itself, so that saving
-    // unchanged coding writes nothing. (Before the coding is serialised, so that what is written is the latest.)
-    if (doc.lastSidecar === undefined && doc.sidecarExists) {
-      const onDisk = await f.store.readBytes(doc.sidecarPath).catch(() => undefined);
-      doc.lastSidecar ??= onDisk;
-      if (doc.readOnly) return false; // reloaded meanwhile from a file that cannot be written
-    }
     const refusal = this.writeRefusal(f, doc);
     if (refusal) {
       if (!opts.quiet) void vscode.window.showErrorMessage(`The coding of ${doc.path} was not saved: ${refusal} Nothing was written.`);
       return false;
     }
-    const bytes = doc.toSidecarBytes();
+    // Coding taken from a reading without its bytes: when the file is still the one read, its bytes
+    // tell whether saving would change anything (unchanged coding is never written again).
+    if (doc.lastSidecar === undefined && doc.loadedStamp) {
+      const stamp = await f.store.stat(doc.sidecarPath).catch(() => undefined);
+      if (stamp && stamp.size === doc.loadedStamp.size && stamp.mtime === doc.loadedStamp.mtime) {
+        doc.lastSidecar = await f.store.readBytes(doc.sidecarPath).catch(() => undefined);
+      }
+      if (doc.readOnly) return false; // reloaded meanwhile from a file that cannot be written
+    }
+    let bytes = doc.toSidecarBytes();
     if (sameBytes(bytes, doc.lastSidecar)) {
       doc.positionsChanged = false;
       return true;
     }
-    const current = () => ({ ...doc.sidecar, annotations: doc.segments.map((s) => s.ann) });
-    doc.lastSidecar = await f.sidecars.write(doc.sidecarPath, bytes, current(), {
-      base: doc.lastSidecar,
-      // Another writer (the qda tool, a colleague's coding pulled) saved since the editor last read
-      // the file: the editor's changes since, by annotation id, go onto what is there now.
+    // What these bytes hold, and the file they are based on (the editor's last reading or write).
+    let written = doc.segments.map((s) => copyAnnotation(s.ann));
+    const base: WriteBase = doc.lastSidecar ? { bytes: doc.lastSidecar } : doc.loadedStamp ? { stamp: doc.loadedStamp } : { absent: !doc.sidecarExists };
+    bytes = await f.sidecars.write(doc.sidecarPath, bytes, { ...doc.sidecar, annotations: written }, {
+      base,
+      // Another writer (the qda tool, a colleague's coding pulled) saved since: the editor's
+      // changes since its reading go onto what is there now, part by part, instead of over it.
       rebase: (theirs) => {
-        if (!theirs.sidecar || theirs.readOnly) {
-          throw new Error(`${doc.sidecarPath} was changed on disk meanwhile and cannot be read safely (${theirs.problems[0]?.message ?? 'see Problems'}); the coding was not written over it.`);
+        if (theirs && (!theirs.sidecar || theirs.readOnly)) {
+          doc.loadRead(undefined, theirs, 'file');
+          this.undo.forget(doc);
+          this.changed.fire({ doc, reason: 'load' });
+          throw new Error(`${doc.sidecarPath} was changed on disk meanwhile and cannot be read safely (${theirs.problems[0]?.message ?? 'see Problems'}); the coding was not written over it, and coding of this document pauses until the file is fixed.`);
         }
-        applyAnnotationChanges(theirs.sidecar.annotations, annotationChanges(doc.base, doc.segments.map((s) => s.ann)));
-        doc.loadRead(undefined, theirs, 'file');
+        doc.toSidecarBytes(); // the latest positions and quotes, coding done while waiting included
+        const ours = doc.segments.map((s) => copyAnnotation(s.ann));
+        const merged = rebaseAnnotations(doc.base, ours, theirs?.sidecar?.annotations ?? []);
+        doc.loadRead(undefined, { sidecar: { ...(theirs?.sidecar ?? doc.sidecar), annotations: merged }, problems: theirs?.problems ?? [], readOnly: false }, 'file');
         this.changed.fire({ doc, reason: 'load' });
-        return { bytes: doc.toSidecarBytes(), sidecar: current() };
+        const rebased = doc.toSidecarBytes();
+        written = doc.segments.map((s) => copyAnnotation(s.ann));
+        return { bytes: rebased, sidecar: { ...doc.sidecar, annotations: written } };
       },
     });
-    doc.rebased();
-    doc.sidecarExists = true;
+    doc.wrote(bytes, written);
     doc.positionsChanged = false;
     return true;
   }
@@ -317,10 +338,15 @@ export class CodingManager implements vscode.Disposable {
   private onSidecarChangedOnDisk(f: Folder, c: SidecarChange): void {
     const docPath = documentPathFor(c.path);
     const doc = [...this.docs.values()].find((d) => d.path === docPath && this.folderOf(d.document.uri) === f);
-    if (!doc || sameBytes(c.bytes, doc.lastSidecar)) return;
-    const counts = doc.loadRead(c.bytes, c.load, c.load ? 'file' : 'none');
+    if (!doc) return;
+    if (c.load ? c.bytes !== undefined && sameBytes(c.bytes, doc.lastSidecar) : !doc.sidecarExists) return;
+    const had = doc.segments.length;
+    const counts = doc.loadRead(c.bytes, c.load, c.load ? 'file' : 'none', c.stamp);
     this.undo.forget(doc);
     this.reportLoad(doc, counts);
+    if (!c.load && had > 0) {
+      void vscode.window.showWarningMessage(`The coding file of ${doc.path} (${doc.sidecarPath}) was deleted on disk (a git checkout, or another program): its ${had} segment${had === 1 ? ' is' : 's are'} no longer shown. Restore the file (for example with git) to get ${had === 1 ? 'it' : 'them'} back.`);
+    }
     this.changed.fire({ doc, reason: 'load' });
   }
 
@@ -330,7 +356,12 @@ export class CodingManager implements vscode.Disposable {
       const nf = this.folderOf(newUri);
       const from = f?.store.relative(oldUri);
       const to = nf?.store.relative(newUri);
-      if (!f || !nf || from === undefined || to === undefined || !/\.(md|markdown)$/i.test(from)) continue;
+      if (!f || !nf || from === undefined || to === undefined) continue;
+      if (!/\.(md|markdown)$/i.test(from)) {
+        // A folder moved in VS Code: its sidecars are read at their new places (the old ones go with the folder's deletion).
+        if ((await nf.store.stat(to).catch(() => undefined))?.type === 'directory') for (const p of await walk(nf.store, to, isSidecarPath)) await nf.sidecars.read(p);
+        continue;
+      }
       if (!(await f.store.stat(sidecarPathFor(from)))) continue; // no coding to move
       try {
         if (f === nf) await f.sidecars.rename(sidecarPathFor(from), sidecarPathFor(to));
@@ -506,12 +537,16 @@ export class CodingManager implements vscode.Disposable {
   }
 
   private async commit(doc: CodedDocument): Promise<void> {
+    doc.codingVersion++;
     this.changed.fire({ doc, reason: 'coding' });
     await this.persist(doc);
   }
 
   dispose(): void {
-    for (const f of this.folders.values()) f.codebook.dispose();
+    for (const f of this.folders.values()) {
+      f.codebook.dispose();
+      f.sidecars.dispose();
+    }
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -171,7 +171,20 @@ export class LocalFiles {
     await this.removeStaleTemporaries(dir, name);
     const tmp = path.join(dir, temporaryName(name, randomBytes(6).toString('hex')));
     try {
-      await fs.writeFile(tmp, data, { flag: 'wx' });
+      // The new file keeps the old one's permissions (a sidecar quoting a confidential transcript
+      // may be readable by its owner only), and is on disk before it replaces the old one.
+      const mode = await fs.stat(target).then(
+        (st) => st.mode & 0o7777,
+        () => undefined,
+      );
+      const fh = await fs.open(tmp, 'wx', mode);
+      try {
+        await fh.writeFile(data);
+        if (mode !== undefined) await fh.chmod(mode);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
       await fs.rename(tmp, target);
     } catch (e) {
       await fs.rm(tmp, { force: true }).catch(() => undefined);

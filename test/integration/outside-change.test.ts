@@ -4,6 +4,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { createAnnotation } from '../../src/core/annotations';
+import { serializeSidecar } from '../../src/core/sidecar/format';
+import { Text } from '../../src/core/text/text';
 import { activateWithCodebook, eventually, fileUri, readText, sleep } from './helpers';
 
 interface State {
@@ -108,5 +111,24 @@ describe('A coded document changed on disk while open', () => {
         assert.ok(QUOTES.includes(exact) && text.includes(exact), `saved quote “${exact}” is one of the coded passages`);
       }
     }, 'the sidecar to be saved with every segment on its text');
+  });
+
+  it('follows a sidecar deleted on disk (a checkout of a branch without it) for a document opened from the index’s reading', async () => {
+    const path = 'outside/deleted.md';
+    const uri = fileUri(path);
+    fs.mkdirSync(fileUri('outside').fsPath, { recursive: true });
+    fs.writeFileSync(uri.fsPath, ORIGINAL);
+    const text = new Text(ORIGINAL);
+    const at = text.toCodePoint(ORIGINAL.indexOf(QUOTES[0]));
+    const ann = createAnnotation(text, { start: at, end: at + QUOTES[0].length, codes: ['coordinating-activities'], creator: 'Ben', memo: 'Read by the index first' });
+    fs.writeFileSync(fileUri(path + '.annotations.json').fsPath, serializeSidecar({ version: 1, id: 'urn:uuid:5f1e0c4e-8d1b-4a57-9d0e-3b8f6a2c1d09', annotations: [ann] }, path));
+    await eventually(async () => {
+      const views = (await vscode.commands.executeCommand<{ memos: unknown[] }>('qda.test.views'))!;
+      assert.ok(JSON.stringify(views.memos).includes('Read by the index first'));
+    }, 'the index to read the sidecar');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await eventually(async () => assert.equal((await state(uri)).segments.length, 1), 'the coding to load');
+    fs.rmSync(fileUri(path + '.annotations.json').fsPath);
+    await eventually(async () => assert.equal((await state(uri)).segments.length, 0), 'the editor to follow the deletion');
   });
 });

@@ -40,6 +40,19 @@ describe('Coding operations (one rule for the editor, the CLI and codebook chang
     assert.deepEqual(withoutCodes(ann(['x', 'y']), ['x'], NOW)?.codes, ['y']);
   });
 
+  it('keeps a segment whose only memo left is one another tool wrote (kept, not used)', () => {
+    const text = JSON.stringify({
+      '@context': 'http://www.w3.org/ns/anno.jsonld', id: 'urn:uuid:10000000-0000-4000-8000-000000000000', type: 'AnnotationPage', version: 1,
+      items: [{ '@context': 'http://www.w3.org/ns/anno.jsonld', id: 'urn:uuid:00000000-0000-4000-8000-000000000001', type: 'Annotation', motivation: 'commenting', creator: { type: 'Person', name: 'Ana' }, created: '2026-11-01T09:00:00Z', modified: '2026-11-01T09:00:00Z',
+        body: [{ type: 'TextualBody', purpose: 'commenting', value: 'first', format: 'text/markdown' }, { type: 'TextualBody', purpose: 'commenting', value: 'second note by a colleague', format: 'text/markdown' }],
+        target: { source: 'file:d.md', selector: [{ type: 'TextPositionSelector', start: 0, end: 5 }, { type: 'TextQuoteSelector', exact: 'Hello', prefix: '', suffix: '' }] } }],
+    });
+    const a = parseSidecar(text, 'd.md.annotations.json').sidecar!.annotations[0];
+    assert.equal(a.memo, 'first');
+    const cleared = withMemo(a, '', NOW);
+    assert.equal(holdsCoding(cleared), true, 'the colleague’s memo keeps the segment');
+  });
+
   it('recodes in place, never twice', () => {
     assert.deepEqual(recoded(ann(['a', 'b', 'c']), 'a', 'c', NOW).codes, ['c', 'b']);
     assert.deepEqual(recoded(ann(['a', 'b']), 'b', 'z', NOW).codes, ['a', 'z']);

@@ -8,7 +8,7 @@ import { createAnnotation } from '../../src/core/annotations';
 import type { Annotation } from '../../src/core/model/annotation';
 import { loadDocument, saveDocument } from '../../src/core/project';
 import { MemoryStore } from '../../src/core/store-memory';
-import { annotationChanges, applyAnnotationChanges, updateDocument } from '../../src/core/update';
+import { annotationChanges, applyAnnotationChanges, rebaseAnnotations, updateDocument } from '../../src/core/update';
 import { NodeStore } from '../../src/node/nodeStore';
 import { LocalFiles, STALE_LOCK_MS } from '../../src/node/localFiles';
 import { Text } from '../../src/core/text/text';
@@ -158,6 +158,55 @@ describe('concurrent writers of one sidecar', function () {
         for (const x of base) if (!b.some((y) => y.id === x.id) && !changes.put.some((y) => y.id === x.id)) assert.ok(!ids.has(x.id));
         assert.equal(ids.size, merged.length, 'no id twice');
       }),
+    );
+  });
+});
+
+describe('Rebasing one writer\'s annotations onto another\'s save', () => {
+  const A = (over: Partial<Annotation> & { id: string }): Annotation => ({ creator: 'Ana', created: '2026-11-01T09:00:00Z', modified: '2026-11-01T09:00:00Z', codes: ['a'], start: 0, end: 5, exact: 'Hello', prefix: '', suffix: ' world', ...over });
+  const id = (n: number) => `urn:uuid:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+  it('keeps their recode of a segment we only moved, and our move', () => {
+    const b = A({ id: id(1) });
+    const out = rebaseAnnotations([b], [{ ...b, start: 7, end: 12, modified: '2026-11-02T00:00:00Z' }], [{ ...b, codes: ['b'], modified: '2026-11-03T00:00:00Z' }]);
+    assert.deepEqual(out.map((a) => [a.codes, a.start, a.end, a.modified]), [[['b'], 7, 12, '2026-11-03T00:00:00Z']]);
+  });
+
+  it('adds what either side added, removes what we removed unless they changed it, keeps what we changed that they removed', () => {
+    const x = A({ id: id(1) });
+    const y = A({ id: id(2) });
+    const z = A({ id: id(3) });
+    const ours = [{ ...z, memo: 'ours' }, A({ id: id(4) })]; // removed x and y, changed z, added 4
+    const theirs = [x, { ...y, codes: ['c'] }, A({ id: id(5) })]; // changed y, removed z, added 5
+    const out = rebaseAnnotations([x, y, z], ours, theirs);
+    assert.deepEqual(out.map((a) => a.id).sort(), [id(2), id(3), id(4), id(5)].sort());
+    assert.equal(out.find((a) => a.id === id(3))!.memo, 'ours');
+    assert.deepEqual(out.find((a) => a.id === id(2))!.codes, ['c']);
+  });
+
+  it('whatever two writers do from one base, every part one of them changed survives (property)', () => {
+    const part = fc.record({ codes: fc.subarray(['a', 'b', 'c'], { minLength: 1 }), memo: fc.option(fc.constantFrom('m1', 'm2'), { nil: undefined }), start: fc.integer({ min: 0, max: 9 }) });
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 5 }), fc.array(fc.option(part, { nil: null }), { maxLength: 5 }), fc.array(fc.option(part, { nil: null }), { maxLength: 5 }), (bases, oursSpec, theirsSpec) => {
+        const base = bases.map((p, i) => A({ id: id(i), codes: p.codes, memo: p.memo, start: p.start, end: p.start + 5 }));
+        const edit = (spec: (typeof oursSpec)[number] | undefined, a: Annotation): Annotation | undefined =>
+          spec === undefined ? a : spec === null ? undefined : { ...a, codes: spec.codes, memo: spec.memo, start: spec.start, end: spec.start + 5 };
+        const ours = base.map((a, i) => edit(oursSpec[i], a)).filter((a): a is Annotation => !!a);
+        const theirs = base.map((a, i) => edit(theirsSpec[i], a)).filter((a): a is Annotation => !!a);
+        const out = new Map(rebaseAnnotations(base, ours, theirs).map((a) => [a.id, a]));
+        base.forEach((b, i) => {
+          const o = ours.find((a) => a.id === b.id);
+          const t = theirs.find((a) => a.id === b.id);
+          const changed = (x: Annotation | undefined) => x !== undefined && JSON.stringify([x.codes, x.memo, x.start]) !== JSON.stringify([b.codes, b.memo, b.start]);
+          const m = out.get(b.id);
+          if (changed(o) || changed(t)) assert.ok(m, `annotation ${i} changed by a writer is kept`);
+          if (m && changed(o) && JSON.stringify(o!.codes) !== JSON.stringify(b.codes)) assert.deepEqual(m.codes, o!.codes);
+          if (m && changed(t) && JSON.stringify(t!.codes) !== JSON.stringify(b.codes) && JSON.stringify(o?.codes) === JSON.stringify(b.codes)) assert.deepEqual(m.codes, t!.codes);
+          if (m && o && t && o.start === b.start && t.start !== b.start) assert.equal(m.start, t.start);
+          if (!changed(o) && !changed(t) && (!o || !t)) assert.equal(m, undefined, 'removed by one side and changed by none: gone');
+        });
+      }),
+      { numRuns: 300 },
     );
   });
 });

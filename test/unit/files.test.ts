@@ -267,3 +267,20 @@ describe('files: the workspace boundary, special files and temporary files', fun
     });
   });
 });
+
+describe('Writing keeps a file’s permissions', () => {
+  it('a sidecar readable by its owner only stays so after a save', async function () {
+    if (process.platform === 'win32') this.skip();
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'qda-mode-'));
+    try {
+      const file = path.join(dir, 'a.md.annotations.json');
+      await fs.writeFile(file, '{}');
+      await fs.chmod(file, 0o600);
+      await new NodeStore(dir).writeAtomic('a.md.annotations.json', '{"new": true}');
+      assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
+      assert.equal(await fs.readFile(file, 'utf8'), '{"new": true}');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -52,7 +52,9 @@ describe('Sidecar files: one pipeline for every read and write', () => {
     await store.flush();
     assert.deepEqual(heard.map((h) => h.own), [true]);
     // The write's reading is now stamped with the file: reading it needs no parse.
-    assert.deepEqual((await files.cached(PATH))?.load?.sidecar?.annotations.map((a) => a.codes), [['a']]);
+    const again = await files.read(PATH);
+    assert.equal(again.kept, true);
+    assert.deepEqual(again.load?.sidecar?.annotations.map((a) => a.codes), [['a']]);
 
     await store.writeOutside(PATH, serializeSidecar(sidecar([['b'], ['c']]), 'notes/board.md'));
     await store.flush();
@@ -106,6 +108,51 @@ describe('Sidecar files: one pipeline for every read and write', () => {
       ['notes/board.md.annotations.json', undefined],
       ['notes/deeper/x.md.annotations.json', undefined],
     ]);
+  });
+
+  it('a quiet read (the index taking in the workspace) that finds an outside change still tells the others', async () => {
+    const { store, files, heard } = setup();
+    await store.writeOutside(PATH, serializeSidecar(sidecar([['a']]), 'notes/board.md'));
+    await store.flush();
+    await files.read(PATH);
+    await store.writeOutside(PATH, serializeSidecar(sidecar([['b']]), 'notes/board.md'));
+    await files.read(PATH, { quiet: true });
+    await store.flush();
+    assert.deepEqual(heard.at(-1)?.load?.sidecar?.annotations.map((a) => a.codes), [['b']]);
+  });
+
+  it('a late "deleted" event for a file that is there again is taken as a change, not a deletion', async () => {
+    const { store, files, heard } = setup();
+    await store.writeOutside(PATH, serializeSidecar(sidecar([['a']]), 'notes/board.md'));
+    await store.flush();
+    await files.read(PATH);
+    store.pending.push({ path: PATH, kind: 'deleted' });
+    await store.flush();
+    assert.ok(heard.every((h) => h.load !== undefined), 'nobody is told the file was deleted');
+  });
+
+  it('a write based on an old reading puts its change onto what another writer saved (rebase), by bytes, size and time, or absence', async () => {
+    for (const kind of ['bytes', 'stamp', 'absent'] as const) {
+      const { store, files } = setup();
+      const first = sidecar([['a']]);
+      if (kind !== 'absent') await store.writeOutside(PATH, serializeSidecar(first, 'notes/board.md'));
+      const read = await files.read(PATH);
+      const base = kind === 'bytes' ? { bytes: read.bytes } : kind === 'stamp' ? { stamp: read.stamp } : { absent: true };
+      await store.writeOutside(PATH, serializeSidecar(sidecar([['theirs']]), 'notes/board.md'));
+      let rebased = 0;
+      const mine = sidecar([['mine']]);
+      await files.write(PATH, encodeSidecar(mine, 'notes/board.md'), mine, {
+        base,
+        rebase: (theirs) => {
+          rebased++;
+          assert.deepEqual(theirs?.sidecar?.annotations.map((a) => a.codes), [['theirs']]);
+          const both = sidecar([['theirs'], ['mine']]);
+          return { bytes: encodeSidecar(both, 'notes/board.md'), sidecar: both };
+        },
+      });
+      assert.equal(rebased, 1, kind);
+      assert.equal(JSON.parse((await store.readText(PATH))!).items.length, 2, kind);
+    }
   });
 
   it('moves the kept reading with a renamed sidecar, and tells the subscribers', async () => {

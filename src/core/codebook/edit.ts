@@ -17,7 +17,7 @@ import type { Code, Codebook } from '../model/codebook';
 import { isSidecarPath, readSidecarText } from '../project';
 import { parseSidecar, serializeSidecar, type Sidecar } from '../sidecar/format';
 import { codeIri, documentPathFor } from '../sidecar/iri';
-import { walk, type FileStore } from '../store';
+import { walk, withLock, type FileStore } from '../store';
 import { checkCodebook, slugify } from './codebook';
 import { recoded, withoutCodes } from '../coding/operations';
 
@@ -437,15 +437,20 @@ async function applyEverywhere(store: FileStore, code: string, what: string, tra
   if (moved.length > 0) throw new CodebookEditError(`${what} was not done and nothing was changed: ${moved.join(', ')} changed meanwhile. Try again.`, moved);
   const written: FileChange[] = [];
   try {
+    // Each file is looked at once more and written under its lock, so that a writer in between
+    // (the qda tool, the editor) is never written over.
     for (const ch of changes) {
-      await store.writeAtomic(ch.path, ch.after);
+      await withLock(store, ch.path, async () => {
+        if ((await store.readText(ch.path)) !== ch.before) throw new Error(`${ch.path} changed meanwhile`);
+        await store.writeAtomic(ch.path, ch.after);
+      });
       written.push(ch);
     }
   } catch (e) {
     const failed: string[] = [];
     for (const w of written.reverse()) {
       try {
-        await store.writeAtomic(w.path, w.before);
+        await withLock(store, w.path, () => store.writeAtomic(w.path, w.before));
       } catch {
         failed.push(w.path);
       }

@@ -10,7 +10,7 @@
  * hand, a `git pull` or a recoding made since is never overwritten; the refusal says which files.
  * A change refused stays in the history, to be undone once those files are put back.
  */
-import type { FileStore } from '../store';
+import { withLock, type FileStore } from '../store';
 
 /** A file's content: text (written as UTF-8) or the exact bytes. */
 export type FileContent = string | Uint8Array;
@@ -160,15 +160,19 @@ export class CodebookHistory<S extends FileStore = FileStore> {
 
     const written: FileVersions[] = [];
     try {
+      // Each file looked at once more and written under its lock: a writer in between is never written over.
       for (const f of entry.files) {
-        await entry.store.writeAtomic(f.path, wanted(f));
+        await withLock(entry.store, f.path, async () => {
+          if (!same(await entry.store.readBytes(f.path), expected(f))) throw new Error(`${f.path} changed meanwhile`);
+          await entry.store.writeAtomic(f.path, wanted(f));
+        });
         written.push(f);
       }
     } catch (e) {
       const failed: string[] = [];
       for (const w of written.reverse()) {
         try {
-          await entry.store.writeAtomic(w.path, expected(w));
+          await withLock(entry.store, w.path, () => entry.store.writeAtomic(w.path, expected(w)));
         } catch {
           failed.push(w.path);
         }

@@ -8,9 +8,12 @@ import type { Annotation } from '../model/annotation';
 
 const copy = (a: Annotation, now?: Date): Annotation => ({ ...a, codes: [...a.codes], modified: timestamp(now) });
 
-/** Whether an annotation still holds anything a researcher wrote: a code or a memo. */
-export function holdsCoding(a: Pick<Annotation, 'codes' | 'memo'>): boolean {
-  return a.codes.length > 0 || (a.memo !== undefined && a.memo.trim() !== '');
+/**
+ * Whether an annotation still holds anything a researcher wrote: a code, a memo, or a body another
+ * tool wrote that this version keeps without using (a second memo, a tag).
+ */
+export function holdsCoding(a: Pick<Annotation, 'codes' | 'memo' | 'kept'>): boolean {
+  return a.codes.length > 0 || (a.memo !== undefined && a.memo.trim() !== '') || (a.kept?.bodies?.length ?? 0) > 0 || (a.kept?.codeBodies?.length ?? 0) > 0;
 }
 
 /** The annotation with `codes` added (each once, after the ones it has); undefined when it has them all. */

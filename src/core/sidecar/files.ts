@@ -27,6 +27,8 @@ export interface SidecarReading {
   bytes?: Uint8Array;
   /** True when this is the reading kept from before (the file is unchanged since), not a new one. */
   kept?: boolean;
+  /** Size and time of the file read, when known. */
+  stamp?: FileStamp;
 }
 
 export interface SidecarChange extends SidecarReading {
@@ -41,20 +43,33 @@ interface Known {
   load?: SidecarLoad;
 }
 
+/** The file as a writer last read or wrote it: its bytes when known, else its size and time, else that there was none. */
+export interface WriteBase {
+  bytes?: Uint8Array;
+  stamp?: FileStamp;
+  absent?: boolean;
+}
+
 export interface WriteOptions {
-  /** The file's bytes as the writer last read or wrote them; when the file no longer has them, `rebase` is asked. */
-  base?: Uint8Array;
+  /** The file as the writer last read or wrote it; when it is no longer that, `rebase` is asked. */
+  base?: WriteBase;
   /**
-   * Given what another writer saved meanwhile (a reading that may be read-only: then throw, and
-   * nothing is written), returns what to write instead: the writer's change put onto it.
+   * Given what another writer saved meanwhile (`undefined`: the file was deleted; a reading that
+   * may be read-only: then throw, and nothing is written), returns what to write instead: the
+   * writer's change put onto it.
    */
-  rebase?: (theirs: SidecarLoad) => { bytes: Uint8Array; sidecar: Sidecar };
+  rebase?: (theirs: SidecarLoad | undefined) => { bytes: Uint8Array; sidecar: Sidecar };
+}
+
+/** Whether the file on disk (`onDisk`, with its stamp when only a stamp is known of the base) is still the base. */
+function isBase(base: WriteBase, onDisk: Uint8Array | undefined, stamp: FileStamp | undefined): boolean {
+  if (base.bytes) return sameBytes(onDisk, base.bytes);
+  if (base.stamp) return onDisk !== undefined && sameStamp(stamp, base.stamp);
+  return base.absent === true ? onDisk === undefined : true;
 }
 
 const sameStamp = (a: FileStamp | undefined, b: FileStamp | undefined): boolean => !!a && !!b && a.size === b.size && a.mtime === b.mtime;
 
-/** Reads a sidecar file's bytes: strict UTF-8 text checked against the format. Never throws. */
-export const readSidecarBytes = parseSidecarBytes;
 
 export class SidecarFiles {
   private readonly known = new Map<string, Known>();
@@ -83,21 +98,14 @@ export class SidecarFiles {
     }
   }
 
-  /** The reading kept for a sidecar when the file is still the one read (a copy), without reading it. */
-  async cached(path: string): Promise<SidecarReading | undefined> {
-    const k = this.known.get(path);
-    if (!k?.load) return undefined;
-    const stamp = await this.store.stat(path);
-    return sameStamp(stamp, k.stamp) ? { path, load: copySidecarLoad(k.load), bytes: k.bytes, kept: true } : undefined;
-  }
-
   /**
    * The sidecar as it is on disk (a copy, free to change). Reads and checks the file unless the
    * reading kept from before is of the file as it still is. A file that cannot be read is reported
    * as a read-only reading with the reason, never thrown. A reading that differs from the one kept
-   * (or is the first of a file) is announced to the subscribers, unless `quiet`: a caller that takes
-   * in every sidecar itself, as the index does when the workspace opens, and keeps no bytes (the
-   * parsed reading is enough to hand out, and a workspace's sidecars are not held twice in memory).
+   * (or is the first of a file) is announced to the subscribers; with `quiet` (a caller that takes
+   * in every sidecar itself, as the index does when the workspace opens) only one that differs from
+   * an earlier reading is, and no bytes are kept (the parsed reading is enough to hand out, and a
+   * workspace's sidecars are not held twice in memory).
    */
   async read(path: string, options: { quiet?: boolean } = {}): Promise<SidecarReading> {
     let bytes: Uint8Array | undefined;
@@ -106,7 +114,7 @@ export class SidecarFiles {
     try {
       // Size and time before reading: if the file changes meanwhile, they no longer match it.
       stamp = await this.store.stat(path);
-      if (k?.load && sameStamp(stamp, k.stamp)) return { path, load: copySidecarLoad(k.load), bytes: k.bytes, kept: true };
+      if (k?.load && sameStamp(stamp, k.stamp)) return { path, load: copySidecarLoad(k.load), bytes: k.bytes, kept: true, stamp };
       bytes = await this.store.readBytes(path);
     } catch (e) {
       const load: SidecarLoad = { problems: [{ file: path, severity: 'error', message: `The annotations file could not be read: ${(e as Error).message}` }], readOnly: true };
@@ -114,13 +122,14 @@ export class SidecarFiles {
     }
     if (bytes === undefined) {
       this.known.delete(path);
+      if (k) this.fire({ path, own: false });
       return { path };
     }
-    const load = readSidecarBytes(bytes, path);
+    const load = parseSidecarBytes(bytes, path);
     const changed = !k || !sameBytes(bytes, k.bytes);
     this.known.set(path, { stamp, bytes: options.quiet ? undefined : bytes, load });
-    if (changed && !options.quiet) this.fire({ path, load: copySidecarLoad(load), bytes, own: false });
-    return { path, load: copySidecarLoad(load), bytes };
+    if (changed && (!options.quiet || k)) this.fire({ path, load: copySidecarLoad(load), bytes, own: false });
+    return { path, load: copySidecarLoad(load), bytes, stamp };
   }
 
   /**
@@ -129,6 +138,8 @@ export class SidecarFiles {
    * (the rebased ones, when another writer had saved since `options.base`).
    */
   async write(path: string, bytes: Uint8Array, sidecar: Sidecar, options: WriteOptions = {}): Promise<Uint8Array> {
+    // What is written, as it is now (the caller's objects may change while the lock is awaited).
+    sidecar = { ...sidecar, annotations: sidecar.annotations.map((a) => ({ ...a, codes: [...a.codes] })) };
     let w = this.writing.get(path);
     if (!w) this.writing.set(path, (w = { active: 0, started: 0 }));
     w.active++;
@@ -138,11 +149,11 @@ export class SidecarFiles {
       // is looked at once more: when another writer saved since the writer's last reading
       // (`base`), the writer's change is put onto what is there now (`rebase`), never over it.
       await withLock(this.store, path, async () => {
-        if (options.base !== undefined && options.rebase) {
+        const base = options.base;
+        if (base && options.rebase) {
           const onDisk = await this.store.readBytes(path);
-          if (onDisk !== undefined && !sameBytes(onDisk, options.base)) {
-            const theirs = parseSidecarBytes(onDisk, path);
-            const rebased = options.rebase(theirs);
+          if (!isBase(base, onDisk, onDisk && base.stamp && !base.bytes ? await this.store.stat(path) : undefined)) {
+            const rebased = options.rebase(onDisk === undefined ? undefined : parseSidecarBytes(onDisk, path));
             bytes = rebased.bytes;
             sidecar = rebased.sidecar;
           }
@@ -160,16 +171,12 @@ export class SidecarFiles {
     return bytes;
   }
 
-  /** Moves a sidecar with its document (the reading kept goes with it). */
+  /** Moves a sidecar with its document, under its lock; subscribers hear of the move. */
   async rename(from: string, to: string): Promise<void> {
-    await this.store.rename(from, to);
-    const k = this.known.get(from);
-    this.known.delete(from);
-    if (k) this.known.set(to, { bytes: k.bytes, load: k.load });
-    // The watcher will find the moved file's bytes known: subscribers hear of the move here.
-    this.fire({ path: from, own: true });
-    if (k?.load) this.fire({ path: to, load: copySidecarLoad(k.load), bytes: k.bytes, own: true });
-    else await this.read(to);
+    await withLock(this.store, from, () => this.store.rename(from, to));
+    if (this.known.delete(from)) this.fire({ path: from, own: true });
+    this.known.delete(to);
+    await this.read(to); // the file as it is now, announced as new
   }
 
   /** A file event from the watcher: reads the file when it brings new bytes, and tells the subscribers. */
@@ -183,8 +190,10 @@ export class SidecarFiles {
     const before = this.writing.get(path);
     const busy = !!before?.active;
     const started = before?.started ?? 0;
-    const stamp = deleted ? undefined : await this.store.stat(path);
-    if (!deleted && !stamp) deleted = true; // gone again before we looked
+    // A "deleted" event may come late, after the file was made again (git replaces files by
+    // removing and creating them): what counts is whether the file is there now.
+    const stamp = await this.store.stat(path).catch(() => undefined);
+    deleted = !stamp;
     if (deleted) {
       if (busy) return; // our write's rename is under way
       if (!k) return;
@@ -211,7 +220,7 @@ export class SidecarFiles {
     // arriving during the next one's write): our write under way reports itself once it is on disk.
     const after = this.writing.get(path);
     if (busy || after?.active || (after?.started ?? 0) !== started) return;
-    const load = readSidecarBytes(bytes, path);
+    const load = parseSidecarBytes(bytes, path);
     this.known.set(path, { stamp, bytes, load });
     this.fire({ path, load: copySidecarLoad(load), bytes, own: false });
   }
