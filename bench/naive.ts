@@ -91,13 +91,15 @@ export function naiveReanchor(text: Text, annotations: readonly Annotation[], ex
     if (!m) {
       ann.start = undefined;
       ann.end = undefined;
-      return { id: ann.id, status: 'orphan' } satisfies AnchorResult;
+      return { id: ann.id, status: 'orphan', confidence: 0, certainty: 'low', reason: 'Not found.' } satisfies AnchorResult;
     }
     const start = text.toCodePoint(m.start);
     const end = text.toCodePoint(m.end);
     const status = m.errors > 0 ? 'fuzzy' : start === ann.start && end === ann.end ? 'exact' : 'moved';
     ann.start = start;
     ann.end = end;
-    return { id: ann.id, status, start, end } satisfies AnchorResult;
+    // Hypothesis reports no confidence; its normalised score stands in for one.
+    const confidence = Math.round(m.score * 100) / 100;
+    return { id: ann.id, status, start, end, confidence, certainty: confidence >= 0.8 ? 'high' : confidence >= 0.5 ? 'medium' : 'low', reason: 'Best match.' } satisfies AnchorResult;
   });
 }
