@@ -259,13 +259,68 @@ function pickFuzzy(t: string, ann: Annotation, cands: readonly Candidate[], at: 
   return { top, net, acceptable: ok };
 }
 
+/**
+ * Which 8-character pieces occur in a long text (a Bloom-like bit table of their hashes, built on
+ * first use): a quote with a piece that occurs nowhere cannot occur either, so the exact and seed
+ * searches over the whole text are skipped for the quotes an edit changed, most of the misses.
+ */
+class Grams {
+  static readonly K = 8;
+  private static readonly BITS = 23;
+  private static readonly B = 0x01000193;
+  private table: Uint32Array | undefined;
+  constructor(private readonly t: string) {}
+
+  /** Whether the text may contain `s` (never false when it does; short strings always may). */
+  mayContain(s: string): boolean {
+    const k = Grams.K;
+    if (s.length < k || this.t.length < 65536) return true;
+    const table = (this.table ??= this.build());
+    const top = Grams.power();
+    let h = 0;
+    for (let i = 0; i < s.length; i++) {
+      h = (Math.imul(h, Grams.B) + s.charCodeAt(i)) | 0;
+      if (i >= k) h = (h - Math.imul(s.charCodeAt(i - k), top)) | 0;
+      if (i >= k - 1) {
+        const b = h >>> (32 - Grams.BITS);
+        if ((table[b >>> 5] & (1 << (b & 31))) === 0) return false;
+      }
+    }
+    return true;
+  }
+
+  /** B^K mod 2^32. */
+  private static power(): number {
+    let p = 1;
+    for (let i = 0; i < Grams.K; i++) p = Math.imul(p, Grams.B);
+    return p;
+  }
+
+  private build(): Uint32Array {
+    const table = new Uint32Array(1 << (Grams.BITS - 5));
+    const t = this.t;
+    const k = Grams.K;
+    const top = Grams.power();
+    let h = 0;
+    for (let i = 0; i < t.length; i++) {
+      h = (Math.imul(h, Grams.B) + t.charCodeAt(i)) | 0;
+      if (i >= k) h = (h - Math.imul(t.charCodeAt(i - k), top)) | 0;
+      if (i >= k - 1) {
+        const b = h >>> (32 - Grams.BITS);
+        table[b >>> 5] |= 1 << (b & 31);
+      }
+    }
+    return table;
+  }
+}
+
 /** Exact occurrences of `quote` in text[from, to) (UTF-16), at most `limit`. */
 function occurrences(text: string, quote: string, from: number, to: number, limit: number): Candidate[] {
   const out: Candidate[] = [];
-  let i = text.indexOf(quote, from);
-  while (i !== -1 && i + quote.length <= to && out.length < limit) {
-    out.push({ start: i, end: i + quote.length, errors: 0 });
-    i = text.indexOf(quote, i + 1);
+  // Searched in a slice (cheap in V8), so a quote that is not there is not looked for to the end.
+  const region = from === 0 && to === text.length ? text : text.slice(from, to);
+  for (let i = region.indexOf(quote); i !== -1 && out.length < limit; i = region.indexOf(quote, i + 1)) {
+    out.push({ start: from + i, end: from + i + quote.length, errors: 0 });
   }
   return out;
 }
@@ -296,10 +351,11 @@ const MAX_SEED_HITS = 20;
  * A passage that was moved and lightly reworded keeps some piece intact; a deleted one has none,
  * and is an orphan after a few cheap look-ups.
  */
-function seededCandidates(text: string, quote: string, expected: number, minSim: number, reach: number): Candidate[] {
+function seededCandidates(text: string, quote: string, expected: number, minSim: number, reach: number, grams: Grams): Candidate[] {
   // Pieces are looked for within `reach` of the expected place (the whole text for an orphan).
   const from = Math.max(0, expected - reach);
   const to = Math.min(text.length, expected + quote.length + reach);
+  const region = from === 0 && to === text.length ? text : text.slice(from, to);
   const maxErrors = maxErrorsFor(quote, minSim);
   const piece = Math.max(6, Math.min(24, Math.floor(quote.length / 4)));
   if (quote.length < piece) return [];
@@ -307,8 +363,9 @@ function seededCandidates(text: string, quote: string, expected: number, minSim:
   const windows: [number, number][] = [];
   for (const o of offsets) {
     const p = quote.slice(o, o + piece);
+    if (!grams.mayContain(p)) continue;
     const hits: number[] = [];
-    for (let i = text.indexOf(p, from); i !== -1 && i + piece <= to && hits.length <= MAX_SEED_HITS; i = text.indexOf(p, i + 1)) hits.push(i);
+    for (let i = region.indexOf(p); i !== -1 && hits.length <= MAX_SEED_HITS; i = region.indexOf(p, i + 1)) hits.push(from + i);
     if (hits.length > MAX_SEED_HITS) continue;
     for (const h of hits) windows.push([Math.max(0, h - o - maxErrors - 1), Math.min(text.length, h - o + quote.length + maxErrors + 1)]);
   }
@@ -338,8 +395,9 @@ export function reanchor(text: Text, annotations: readonly Annotation[], options
     .sort((x, y) => x.start! - y.start! || x.end! - y.end!);
   const unplaced = annotations.filter((a) => a.start === undefined || a.end === undefined);
   let shift = 0; // code points the last anchored annotation moved by
+  const grams = new Grams(t);
   for (const ann of [...ordered, ...unplaced]) {
-    const res = anchorOne(text, t, ann, shift, opts);
+    const res = anchorOne(text, t, ann, shift, opts, grams);
     if (res.status !== 'orphan' && ann.start !== undefined && res.start !== undefined) shift = res.start - ann.start;
     results.set(ann, res);
   }
@@ -367,7 +425,7 @@ function contextWords(s: Scored, ann: Annotation): string {
 
 const CHECK = { high: '', medium: ' Probably right; check it.', low: ' Unsure: check it.' } as const;
 
-function anchorOne(text: Text, t: string, ann: Annotation, shift: number, opts: Required<ReanchorOptions>): AnchorResult {
+function anchorOne(text: Text, t: string, ann: Annotation, shift: number, opts: Required<ReanchorOptions>, grams: Grams): AnchorResult {
   const { id, exact } = ann;
   const len = text.length;
   const hasPos = ann.start !== undefined && ann.end !== undefined && ann.start >= 0 && ann.end! >= ann.start! && ann.end! <= len;
@@ -413,8 +471,11 @@ function anchorOne(text: Text, t: string, ann: Annotation, shift: number, opts: 
     if (inPlace && (recordedU16 < wFrom || recordedU16 + exact.length > wTo)) near.push({ start: recordedU16, end: recordedU16 + exact.length, errors: 0 });
     exactBest = best(t, ann, near, at);
   }
-  if (!exactBest || exactBest.prefixSim + exactBest.suffixSim < 1.9) {
-    const anywhere = best(t, ann, occurrences(t, exact, 0, t.length, MAX_OCCURRENCES), at);
+  // A quote found nearby with its context mostly there is looked for no further; a short one
+  // (which may recur) unless its context is nearly all there.
+  const nearContext = exactBest ? exactBest.prefixSim + exactBest.suffixSim : 0;
+  if (!exactBest || nearContext < 1.5 || (exact.length < 32 && nearContext < 1.9)) {
+    const anywhere = grams.mayContain(exact) ? best(t, ann, occurrences(t, exact, 0, t.length, MAX_OCCURRENCES), at) : undefined;
     if (anywhere && (!exactBest || anywhere.rank > exactBest.rank)) exactBest = anywhere;
   }
   if (exactBest) {
@@ -430,10 +491,15 @@ function anchorOne(text: Text, t: string, ann: Annotation, shift: number, opts: 
   // 4. Approximately, near the expected place and then around pieces of the quote found elsewhere.
   if (exact.length >= opts.minFuzzyLength) {
     const maxErrors = maxErrorsFor(exact, opts.minSimilarity);
-    let pick = ann.start !== undefined ? pickFuzzy(t, ann, fuzzyCandidates(t, exact, wFrom, wTo, maxErrors), at, opts.minSimilarity) : undefined;
+    // Just around the expected place (a quote edited where it stands), then around the pieces of
+    // it found within reach; or, without that, in the whole window.
+    const close = opts.noGlobalFuzzy ? win : Math.min(win, NEARBY + exact.length);
+    const cFrom = Math.max(0, expected - close);
+    const cTo = Math.min(t.length, expected + exact.length + close);
+    let pick = ann.start !== undefined ? pickFuzzy(t, ann, fuzzyCandidates(t, exact, cFrom, cTo, maxErrors), at, opts.minSimilarity) : undefined;
     let lookAlike = pick !== undefined && !pick.acceptable;
     if ((!pick || lookAlike) && !opts.noGlobalFuzzy) {
-      const far = pickFuzzy(t, ann, seededCandidates(t, exact, expected, opts.minSimilarity, ann.start !== undefined ? opts.seedReach : t.length), at, opts.minSimilarity);
+      const far = pickFuzzy(t, ann, seededCandidates(t, exact, expected, opts.minSimilarity, ann.start !== undefined ? opts.seedReach : t.length, grams), at, opts.minSimilarity);
       if (far?.acceptable) {
         pick = far;
         lookAlike = false;
