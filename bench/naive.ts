@@ -103,3 +103,21 @@ export function naiveReanchor(text: Text, annotations: readonly Annotation[], ex
     return { id: ann.id, status, start, end, confidence, certainty: confidence >= 0.8 ? 'high' : confidence >= 0.5 ? 'medium' : 'low', reason: 'Best match.' } satisfies AnchorResult;
   });
 }
+
+/**
+ * Re-anchoring the way Hypothesis's client does it (annotator/anchoring/html.ts `anchor`): first
+ * the TextPositionSelector, kept when the text there is still the quote; otherwise the
+ * TextQuoteSelector through `matchQuote` with the old position as hint, whose `search` looks for
+ * every exact occurrence with indexOf and searches approximately only when there is none.
+ */
+export function hypothesisReanchor(text: Text, annotations: readonly Annotation[]): AnchorResult[] {
+  const results: AnchorResult[] = [];
+  for (const ann of annotations) {
+    if (ann.start !== undefined && ann.end !== undefined && ann.end <= text.length && text.matchesAt(ann.start, ann.end, ann.exact)) {
+      results.push({ id: ann.id, status: 'exact', start: ann.start, end: ann.end, confidence: 1, certainty: 'high', reason: 'Position selector.' });
+    } else {
+      results.push(naiveReanchor(text, [ann], true)[0]);
+    }
+  }
+  return results;
+}
