@@ -241,5 +241,8 @@ async function stats(args: string[], out: Out): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  // Not process.exit(): it cuts off what is still being written to a pipe (`qda anchor --json | jq`).
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }
