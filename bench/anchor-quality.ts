@@ -1,5 +1,5 @@
 /**
- * `npm run bench:anchor-quality [-- RUNS]`: how often re-anchoring puts a segment on the wrong
+ * `node --import tsx bench/anchor-quality.ts [RUNS]` (default 700): how often re-anchoring puts a segment on the wrong
  * text, over many random outside-edit sequences on the real transcripts (../shared/corpus, when
  * present) and on generated ones. Every character is tagged with its origin, so each placement is
  * judged against where the segment's own text went (see test/unit/helpers/outside-edits.ts).

@@ -155,14 +155,15 @@ function check(original: readonly Annotation[], results: readonly AnchorResult[]
   return c;
 }
 
-function printCheck(label: string, c: Check): void {
+function printCheck(label: string, c: Check, ours = false): void {
+  const miss = (n: number): string => (n > 0 ? (ours ? '  ← MISSED' : '  (a baseline; no target)') : '');
   const s = (x: Record<AnchorStatus, number>): string => `exact ${x.exact}, moved ${x.moved}, fuzzy ${x.fuzzy}, orphan ${x.orphan}`;
   log(`${label}:`);
   log(`  untouched by any edit: ${c.untouched} (${s(c.statusesUntouched)})`);
   log(`  touched by an edit:    ${c.touched} (${s(c.statusesTouched)})`);
-  log(`  violations (untouched but not exact/moved on its original quote): ${c.violations}${c.violations > 0 ? '  ← MISSED' : ''}`);
-  log(`  untouched, anchored on another occurrence of the same quote: ${c.elsewhere}${c.elsewhere > 0 ? '  ← MISSED' : ''}`);
-  log(`  damaged, placed on text they never covered: ${c.damagedWrong}${c.damagedWrong > 0 ? '  ← MISSED' : ''}`);
+  log(`  violations (untouched but not exact/moved on its original quote): ${c.violations}${miss(c.violations)}`);
+  log(`  untouched, anchored on another occurrence of the same quote: ${c.elsewhere}${miss(c.elsewhere)}`);
+  log(`  damaged, placed on text they never covered: ${c.damagedWrong}${miss(c.damagedWrong)}`);
   for (const e of c.examples) log(`    e.g. ${e}`);
 }
 
@@ -375,7 +376,7 @@ async function main(): Promise<void> {
   for (const t of table) log(line(t));
   log();
 
-  printCheck(`Re-anchoring check (ours, ${ANNOTATIONS} annotations)`, oursCheck);
+  printCheck(`Re-anchoring check (ours, ${ANNOTATIONS} annotations)`, oursCheck, true);
   log(`  statuses: exact ${oursStatuses.exact}, moved ${oursStatuses.moved}, fuzzy ${oursStatuses.fuzzy}, orphan ${oursStatuses.orphan}`);
   printCheck(`Re-anchoring check (naive, sample of ${sample.length})`, naiveCheck);
   printCheck(`Re-anchoring check (baseline: Hypothesis's anchoring, ${ANNOTATIONS} annotations)`, hypoCheck);
