@@ -285,3 +285,26 @@ export function mapThroughEdits(edits: readonly Edit[], start: number, end: numb
   }
   return { start: start + shift, end: end + shift };
 }
+
+/**
+ * Where each original code point is after the edits (its new code-point offset), or -1 when an
+ * edit removed it: to judge a placement by the characters it covers, not by its words alone.
+ */
+export function originPositions(length: number, edits: readonly Edit[]): Int32Array {
+  const out = new Int32Array(length);
+  let shift = 0;
+  let k = 0;
+  for (let i = 0; i < length; i++) {
+    while (k < edits.length && edits[k].offset + edits[k].removed <= i && !(edits[k].removed === 0 && edits[k].offset === i)) {
+      shift += edits[k].insertedLength - edits[k].removed;
+      k++;
+    }
+    const e = edits[k];
+    if (e && e.removed === 0 && e.offset === i) {
+      shift += e.insertedLength;
+      k++;
+    }
+    out[i] = e && e.removed > 0 && i >= e.offset && i < e.offset + e.removed ? -1 : i + shift;
+  }
+  return out;
+}

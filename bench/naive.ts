@@ -91,13 +91,33 @@ export function naiveReanchor(text: Text, annotations: readonly Annotation[], ex
     if (!m) {
       ann.start = undefined;
       ann.end = undefined;
-      return { id: ann.id, status: 'orphan' } satisfies AnchorResult;
+      return { id: ann.id, status: 'orphan', confidence: 0, certainty: 'low', reason: 'Not found.' } satisfies AnchorResult;
     }
     const start = text.toCodePoint(m.start);
     const end = text.toCodePoint(m.end);
     const status = m.errors > 0 ? 'fuzzy' : start === ann.start && end === ann.end ? 'exact' : 'moved';
     ann.start = start;
     ann.end = end;
-    return { id: ann.id, status, start, end } satisfies AnchorResult;
+    // Hypothesis reports no confidence; its normalised score stands in for one.
+    const confidence = Math.round(m.score * 100) / 100;
+    return { id: ann.id, status, start, end, confidence, certainty: confidence >= 0.8 ? 'high' : confidence >= 0.5 ? 'medium' : 'low', reason: 'Best match.' } satisfies AnchorResult;
   });
+}
+
+/**
+ * Re-anchoring the way Hypothesis's client does it (annotator/anchoring/html.ts `anchor`): first
+ * the TextPositionSelector, kept when the text there is still the quote; otherwise the
+ * TextQuoteSelector through `matchQuote` with the old position as hint, whose `search` looks for
+ * every exact occurrence with indexOf and searches approximately only when there is none.
+ */
+export function hypothesisReanchor(text: Text, annotations: readonly Annotation[]): AnchorResult[] {
+  const results: AnchorResult[] = [];
+  for (const ann of annotations) {
+    if (ann.start !== undefined && ann.end !== undefined && ann.end <= text.length && text.matchesAt(ann.start, ann.end, ann.exact)) {
+      results.push({ id: ann.id, status: 'exact', start: ann.start, end: ann.end, confidence: 1, certainty: 'high', reason: 'Position selector.' });
+    } else {
+      results.push(naiveReanchor(text, [ann], true)[0]);
+    }
+  }
+  return results;
 }

@@ -192,14 +192,51 @@ describe('re-anchoring on load (reanchor)', () => {
     assert.match(edited.slice(r.start!, r.end!), /real work really happens in the operational delivery group/);
   });
 
-  it('fuzzy when a lightly reworded passage was also moved far away (beyond the nearby window)', () => {
+  it('fuzzy when a lightly reworded paragraph was also moved far away (beyond the nearby window)', () => {
     const a = q('the real work happens in the operational delivery group');
     const filler = 'Lorem ipsum dolor sit amet. '.repeat(400);
-    const moved = original.text.replace('but the real work happens in the operational delivery group', 'but see below') + filler + 'Note: the real work truly happens in the operational delivery group.\n';
+    const paragraph = 'ND: The medical director chairs it, but the real work happens in the operational delivery group.\n\n';
+    const moved = original.text.replace(paragraph, '') + filler + '\n\n' + paragraph.replace('real work happens', 'real work truly happens');
     const edited = new Text(moved);
     const [r] = reanchor(edited, [a], { window: 256 });
     assert.equal(r.status, 'fuzzy');
     assert.match(edited.slice(r.start!, r.end!), /real work truly happens in the operational delivery group/);
+    assert.ok(r.confidence >= 0.5, `moved with its context: ${r.confidence}`);
+  });
+
+  it('a reworded look-alike far away, with none of the text that surrounded the segment, is not taken for it', () => {
+    const a = q('the real work happens in the operational delivery group');
+    const filler = 'Lorem ipsum dolor sit amet. '.repeat(400);
+    const edited = new Text(original.text.replace('but the real work happens in the operational delivery group', 'but see below') + filler + 'Note: the real work truly happens in the operational delivery group.\n');
+    const [r] = reanchor(edited, [a], { window: 256 });
+    assert.equal(r.status, 'orphan');
+    assert.match(r.reason, /Similar passages were found/);
+  });
+
+  it('a deleted short quote becomes an orphan, not a confident placement on a look-alike ("ven this feature" on "he third feature")', () => {
+    const t = new Text('P: The first feature was fine. And the second one too. I liked even this feature in the end, honestly.\n\nP: Then the third feature, which nobody used.\n');
+    const i = t.text.indexOf('ven this feature');
+    const a = ann(t, i, i + 'ven this feature'.length);
+    const edited = new Text(t.text.replace(' I liked even this feature in the end, honestly.', ''));
+    const [r] = reanchor(edited, [a]);
+    assert.equal(r.status, 'orphan', `placed on "${r.start !== undefined ? edited.slice(r.start, r.end!) : ''}"`);
+    assert.equal(r.confidence, 0);
+  });
+
+  it('says how sure each placement is: certain in place, less so for a short quote found elsewhere with other text around it', () => {
+    const t = new Text('Alpha beta gamma. We said yes. Delta epsilon zeta eta theta iota kappa lambda mu.\n\nOther words here. We said yes. And more.\n');
+    const i = t.text.indexOf('We said yes.');
+    const inPlace = ann(t, i, i + 12);
+    const [r1] = reanchor(t, [clone(inPlace)]);
+    assert.deepEqual([r1.status, r1.confidence, r1.certainty], ['exact', 1, 'high']);
+    assert.match(r1.reason, /unchanged/);
+    // Its first occurrence and all its context deleted: the other "We said yes." is a guess.
+    const edited = new Text(t.text.replace('Alpha beta gamma. We said yes. Delta epsilon zeta eta theta iota kappa lambda mu.', 'Something else.'));
+    const [r2] = reanchor(edited, [clone(inPlace)]);
+    assert.equal(r2.status, 'moved');
+    assert.notEqual(r2.certainty, 'high');
+    assert.ok(r2.confidence < 0.8, String(r2.confidence));
+    assert.match(r2.reason, /check it/i);
   });
 
   it('orphan when the passage is gone: kept, position removed, reason given', () => {

@@ -68,11 +68,21 @@ export interface KeptContent {
 /** How an annotation found its place in the current text. */
 export type AnchorStatus = 'exact' | 'moved' | 'fuzzy' | 'orphan';
 
+/** How sure a placement is, in words: `high` needs no checking, `low` should be checked. */
+export type AnchorCertainty = 'high' | 'medium' | 'low';
+
 export interface AnchorResult {
   id: string;
   status: AnchorStatus;
   start?: number;
   end?: number;
-  /** Plain-language reason for fuzzy and orphan results. */
-  reason?: string;
+  /**
+   * How sure the placement is, 0–1: 1 for a quote unchanged in its place, lower as the quote or
+   * the text around it (prefix, suffix) differ from what was saved; 0 for an orphan.
+   */
+  confidence: number;
+  /** The confidence in words. */
+  certainty: AnchorCertainty;
+  /** Plain-language reason: where the segment was found and how well it matched, or why not. */
+  reason: string;
 }
