@@ -1,14 +1,14 @@
 /** Activation: wires the features together; every registration goes into context.subscriptions. */
 import * as vscode from 'vscode';
 import { addMemo } from './host/commands/addMemo';
-import { codeSelection, testPicker } from './host/commands/codeSelection';
+import { codeSelection } from './host/commands/codeSelection';
 import { createCodebook } from './host/commands/createCodebook';
 import { gotoSegment } from './host/commands/navigate';
 import { reattachSegment } from './host/commands/reattach';
 import { recode } from './host/commands/recode';
 import { removeCode } from './host/commands/removeCode';
 import { revealCode } from './host/commands/revealCode';
-import { testState, viewsState } from './host/commands/testState';
+import { createTestApi, type TestApi } from './host/commands/testState';
 import { undoCoding } from './host/commands/undoCoding';
 import { CodingManager } from './host/codingManager';
 import { Decorations } from './host/decorations';
@@ -33,14 +33,8 @@ import { StructureService } from './host/structureService';
 import { stageReport } from './host/commands/stageReport';
 import { exportSegments } from './host/commands/exportSegments';
 
-/**
- * What activation returns: hooks for the integration tests to drive parts of the UI the VS Code
- * API gives no handle on (as VS Code's own Markdown extension returns its test API).
- */
-export interface TestApi {
-  /** Drives the open code picker and says what it shows. */
-  picker: typeof testPicker;
-}
+/** What activation returns: the test API (see src/host/commands/testState.ts). */
+export type { TestApi };
 
 export function activate(context: vscode.ExtensionContext): TestApi {
   const diagnostics = vscode.languages.createDiagnosticCollection('qda');
@@ -93,42 +87,21 @@ export function activate(context: vscode.ExtensionContext): TestApi {
   command('qda.codebook.undo', () => editing.undo());
   command('qda.codebook.redo', () => editing.redo());
   command('qda.codebook.move', (arg: Parameters<CodebookEditing['move']>[0]) => editing.move(arg));
-  command('qda.test.codebookHistory', () => editing.historyState());
   command('qda.memos.showAll', () => memosView.showAllMemos());
   command('qda.memos.followSelection', () => memosView.followSelection());
   command('qda.codebook.filter', (arg?: Parameters<CodebookEditing['filterByAttribute']>[0]) => editing.filterByAttribute(arg));
   command('qda.codebook.clearFilter', () => editing.filterByAttribute({ attributes: null }));
   command('qda.codebook.groupByStage', () => codebookView.setByStage(true));
   command('qda.codebook.showHierarchy', () => codebookView.setByStage(false));
-  command('qda.codebook.selectCodes', (arg: { folder?: string; codes: string[] }) => panel.select(arg.folder ? vscode.Uri.parse(arg.folder) : manager.allFolders()[0]?.folder.uri, arg.codes));
   command('qda.exportSegments', (args?: { target?: string }) => exportSegments(manager, indexes, args));
   command('qda.stageReport', (args?: { open?: boolean }) => stageReport(manager, indexes, args));
-  command('qda.test.outline', async (args?: { uri?: string }) => {
-    const document = args?.uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)) : vscode.window.activeTextEditor?.document;
-    return document ? { outline: await outline.outline(document), parses: { ...structures.stats } } : undefined;
-  });
-  // Read-only and cheap (no redraw), so a benchmark can poll it while timing the first highlight.
-  command('qda.test.decorations', (args?: { uri?: string }) => {
-    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args?.uri);
-    const doc = document ? manager.get(document) : undefined;
-    const drawn = args?.uri ? decorations.drawnCount(args.uri) : undefined;
-    return {
-      loaded: !!doc,
-      segments: doc?.segments.length ?? 0,
-      loadedFrom: doc?.loadedFrom,
-      refreshedAt: drawn?.refreshedAt,
-      highlightRanges: drawn?.highlightRanges ?? 0,
-    };
-  });
-  command('qda.test.state', async (args?: { uri?: string }) => ({ ...(await testState(manager, decorations, args)), segmentAtCursor: segmentContext.value }));
-  command('qda.test.views', () => viewsState(manager, indexes, panel, codebookView, segmentsView, memosView, stagesView));
 
   context.subscriptions.push(vscode.languages.registerHoverProvider({ language: 'markdown' }, new CodingHoverProvider(manager)));
 
   // Documents already open when the extension starts.
   for (const d of vscode.workspace.textDocuments) void manager.ensure(d);
   decorations.refreshVisible();
-  return { picker: testPicker };
+  return createTestApi({ manager, decorations, indexes, panel, codebookView, segmentsView, memosView, stagesView, outline, structures, editing, segmentContext });
 }
 
 export function deactivate(): void {

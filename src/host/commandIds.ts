@@ -20,7 +20,6 @@ export const COMMAND_IDS = [
   'qda.codebook.recolour',
   'qda.codebook.redo',
   'qda.codebook.rename',
-  'qda.codebook.selectCodes',
   'qda.codebook.showHierarchy',
   'qda.codebook.showHighlight',
   'qda.codebook.toggleHighlight',
@@ -40,11 +39,6 @@ export const COMMAND_IDS = [
   'qda.removeCode',
   'qda.revealCode',
   'qda.stageReport',
-  'qda.test.codebookHistory',
-  'qda.test.decorations',
-  'qda.test.outline',
-  'qda.test.state',
-  'qda.test.views',
   'qda.undoCoding',
 ] as const;
 

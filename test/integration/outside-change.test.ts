@@ -4,13 +4,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { activateWithCodebook, eventually, fileUri, readText, sleep } from './helpers';
+import { activateWithCodebook, eventually, fileUri, readText, sleep, testApi } from './helpers';
 
 interface State {
   segments: { id: string; codes: string[]; status: string; text?: string; quote: string }[];
   diagnostics: { message: string }[];
 }
-const state = async (uri: vscode.Uri) => (await vscode.commands.executeCommand<State>('qda.test.state', { uri: uri.toString() }))!;
+const state = async (uri: vscode.Uri) => (await (await testApi()).state({ uri: uri.toString() })) as State;
 
 const QUOTES = [
   'The coordinator at the hub rings us every morning with the list',

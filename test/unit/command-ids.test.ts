@@ -25,8 +25,8 @@ describe('Command ids', () => {
     assert.deepEqual([...registered].sort(), [...COMMAND_IDS].sort());
   });
 
-  it('test-only commands are hidden from the palette', () => {
-    const hidden = new Set(pkg.contributes.menus.commandPalette.filter((m) => (m as { when?: string }).when === 'false').map((m) => m.command));
-    assert.deepEqual(COMMAND_IDS.filter((id) => id.startsWith('qda.test.') && !hidden.has(id)), []);
+  it('no test-only command is contributed (tests reach the test API `activate` returns)', () => {
+    const titled = pkg.contributes.commands as { command: string; title: string }[];
+    assert.deepEqual(titled.filter((c) => c.command.startsWith('qda.test.') || /\bfor (tests|benchmarks)\b/.test(c.title)).map((c) => c.command), []);
   });
 });

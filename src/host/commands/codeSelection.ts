@@ -149,7 +149,7 @@ export interface PickerTestArgs {
   accept?: boolean;
 }
 
-/** `qda.test.picker`: drives the open code picker and says what it shows (undefined when closed). */
+/** The test API's `picker`: drives the open code picker and says what it shows (undefined when closed). */
 export async function testPicker(args: PickerTestArgs = {}) {
   if (!activePicker) return undefined;
   const { qp, onSearch } = activePicker;

@@ -1,6 +1,8 @@
 /**
- * `qda.test.state`: what the editor shows for a document (segments, highlights, stripes, labels,
- * problems), as plain data. Used by the integration tests; harmless for users, hidden from the palette.
+ * The test API `activate` returns (as VS Code's own Markdown extension returns its test API): what
+ * the editor and the side panel show, as plain data, and hooks on parts of the UI the VS Code API
+ * gives no handle on. Used by the integration tests and the in-editor benchmark; never a command,
+ * so nothing of it reaches the researcher's command list.
  */
 import * as vscode from 'vscode';
 import type { CodingManager } from '../codingManager';
@@ -11,8 +13,14 @@ import type { MemosView } from '../views/memosView';
 import type { PanelState } from '../views/selection';
 import type { SegmentNode, SegmentsView } from '../views/segmentsView';
 import type { StageNode, StagesView } from '../views/stagesView';
+import type { CodebookEditing } from './codebookEditing';
+import { testPicker } from './codeSelection';
 import { targetDocument } from './common';
+import type { StageOutline } from '../outline';
+import type { SegmentContext } from '../segmentContext';
+import type { StructureService } from '../structureService';
 
+/** What the editor shows for a document (segments, highlights, stripes, labels, problems). */
 export async function testState(manager: CodingManager, decorations: Decorations, args?: { uri?: string }) {
   const document = await targetDocument(args?.uri);
   if (!document) return undefined;
@@ -71,7 +79,7 @@ async function snapshotTree<T>(provider: vscode.TreeDataProvider<T>, node?: T, d
   return out;
 }
 
-/** `qda.test.views`: the side panel's views as plain data (trees, messages, memos, filter). */
+/** The side panel's views as plain data (trees, messages, memos, filter). */
 export async function viewsState(manager: CodingManager, indexes: IndexService, panel: PanelState, codebook: CodebookView, segments: SegmentsView, memos: MemosView, stages: StagesView) {
   for (const f of manager.allFolders()) await indexes.index(f);
   codebook.refresh();
@@ -88,3 +96,58 @@ export async function viewsState(manager: CodingManager, indexes: IndexService, 
     stages: await snapshotTree<StageNode>(stages),
   };
 }
+
+/** What the test API is built from: the services activation made. */
+export interface TestApiServices {
+  manager: CodingManager;
+  decorations: Decorations;
+  indexes: IndexService;
+  panel: PanelState;
+  codebookView: CodebookView;
+  segmentsView: SegmentsView;
+  memosView: MemosView;
+  stagesView: StagesView;
+  outline: StageOutline;
+  structures: StructureService;
+  editing: CodebookEditing;
+  segmentContext: SegmentContext;
+}
+
+export function createTestApi(s: TestApiServices) {
+  return {
+    /** Drives the open code picker and says what it shows. */
+    picker: testPicker,
+    /** What the editor shows for a document (the active one without `uri`), and whether the cursor is in a segment. */
+    state: async (args?: { uri?: string }) => {
+      const state = await testState(s.manager, s.decorations, args);
+      return state && { ...state, segmentAtCursor: s.segmentContext.value };
+    },
+    /** The side panel's views as plain data. */
+    views: () => viewsState(s.manager, s.indexes, s.panel, s.codebookView, s.segmentsView, s.memosView, s.stagesView),
+    /** The stage outline as the core builds it, and how many structure parses were done. */
+    outline: async (args?: { uri?: string }) => {
+      const document = args?.uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)) : vscode.window.activeTextEditor?.document;
+      return document ? { outline: await s.outline.outline(document), parses: { ...s.structures.stats } } : undefined;
+    },
+    /** Read-only and cheap (no redraw), so a benchmark can poll it while timing the first highlight. */
+    decorations: (args?: { uri?: string }) => {
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args?.uri);
+      const doc = document ? s.manager.get(document) : undefined;
+      const drawn = args?.uri ? s.decorations.drawnCount(args.uri) : undefined;
+      return {
+        loaded: !!doc,
+        segments: doc?.segments.length ?? 0,
+        loadedFrom: doc?.loadedFrom,
+        refreshedAt: drawn?.refreshedAt,
+        highlightRanges: drawn?.highlightRanges ?? 0,
+      };
+    },
+    /** The codebook's undo and redo stacks and its status bar item. */
+    codebookHistory: () => s.editing.historyState(),
+    /** Selects codes in the Codebook view, as clicking them does (the first folder's without `folder`). */
+    selectCodes: (arg: { folder?: string; codes: string[] }) => s.panel.select(arg.folder ? vscode.Uri.parse(arg.folder) : s.manager.allFolders()[0]?.folder.uri, arg.codes),
+  };
+}
+
+/** What activation returns. */
+export type TestApi = ReturnType<typeof createTestApi>;
