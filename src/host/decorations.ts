@@ -15,7 +15,7 @@ import * as vscode from 'vscode';
 import type { CodebookIndex } from '../core/codebook/codebook';
 import type { CodedDocument, Segment } from './codedDocument';
 import type { CodingManager } from './codingManager';
-import { toRange, withAlpha } from './convert';
+import { emptyRangeAt, lineStart, rangeOf, withAlpha } from './convert';
 import { KeyedDebounce } from './debounce';
 
 /** What the editor shows for one document, as the last refresh set it (for tests and diagnostics). */
@@ -148,14 +148,14 @@ export class Decorations implements vscode.Disposable {
     const groups = this.stripeGroups.get(editor);
     if (!groups) return;
     const margin = STRIPE_MARGIN_LINES;
-    const visible = editor.visibleRanges.length > 0 ? editor.visibleRanges : [new vscode.Range(0, 0, 0, 0)];
+    const visible = editor.visibleRanges.length > 0 ? editor.visibleRanges : [lineStart(0)];
     const near = (line: number) => visible.some((r) => line >= r.start.line - margin && line <= r.end.line + margin);
     const used = new Set<vscode.TextEditorDecorationType>();
     for (const g of groups.values()) {
       const lines = g.lines.filter(near);
       if (lines.length === 0) continue;
       const t = this.stripeType(g.colours);
-      editor.setDecorations(t, lines.map((l) => new vscode.Range(l, 0, l, 0)));
+      editor.setDecorations(t, lines.map(lineStart));
       used.add(t);
     }
     for (const t of this.stripeTypes.values()) if (!used.has(t)) editor.setDecorations(t, []);
@@ -180,7 +180,7 @@ export class Decorations implements vscode.Disposable {
     for (const s of doc.anchored()) {
       const visible = s.ann.codes.filter((c) => !hidden.has(c));
       if (visible.length === 0) continue;
-      const range = toRange(document, s.start!, s.end!);
+      const range = rangeOf(document, s.start!, s.end!);
       for (const code of visible) {
         let list = byCode.get(code);
         if (!list) byCode.set(code, (list = []));
@@ -262,7 +262,7 @@ function labelFor(s: Segment, range: vscode.Range, index: CodebookIndex | undefi
   const names = s.ann.codes.map((c) => index?.codes.get(c)?.name ?? c);
   const colour = colourOf(s.ann.codes[0] ?? '', index);
   return {
-    range: new vscode.Range(range.end, range.end),
+    range: emptyRangeAt(range.end),
     renderOptions: { after: { contentText: `⟨${names.join(', ')}⟩`, color: colour, fontStyle: 'italic' } },
   };
 }

@@ -1,5 +1,6 @@
 /** Hover on coded text: every code there, with its stage, coder, date and memo, and actions. */
 import * as vscode from 'vscode';
+import { rangeOf } from './convert';
 import type { CodingManager } from './codingManager';
 
 const COMMANDS = ['qda.removeCode', 'qda.addMemo', 'qda.revealCode', 'qda.recode'];
@@ -53,6 +54,6 @@ export class CodingHoverProvider implements vscode.HoverProvider {
       md.appendMarkdown(link(s.ann.memo ? 'Edit memo' : 'Add memo', 'qda.addMemo', { uri, id: s.ann.id }, 'Write a memo on this segment'));
     });
     const first = here[0];
-    return new vscode.Hover(md, new vscode.Range(document.positionAt(first.start!), document.positionAt(first.end!)));
+    return new vscode.Hover(md, rangeOf(document, first.start!, first.end!));
   }
 }

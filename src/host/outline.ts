@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { buildOutline, type Outline, type OutlineItem } from '../core/markdown/outline';
 import type { CodedSegment } from '../core/markdown/stages';
 import type { CodingManager } from './codingManager';
+import { emptyRangeAt, normalizedOffsetOf, normalizedRangeOf, rangeOf } from './convert';
 import type { StructureService } from './structureService';
 
 /** The outline is built once typing has paused this long… */
@@ -76,10 +77,10 @@ export class StageOutline implements vscode.DocumentSymbolProvider {
     const { structure } = this.structures.get(document);
     const segments: CodedSegment[] = (doc?.anchored() ?? []).map((s) => ({
       id: s.ann.id,
-      start: this.structures.normalizedOffset(document, s.start!),
-      end: this.structures.normalizedOffset(document, s.end!),
+      start: normalizedOffsetOf(document, s.start!),
+      end: normalizedOffsetOf(document, s.end!),
       codes: s.ann.codes,
-      quote: s.ann.exact || document.getText(new vscode.Range(document.positionAt(s.start!), document.positionAt(s.end!))),
+      quote: s.ann.exact || document.getText(rangeOf(document, s.start!, s.end!)),
     }));
     return buildOutline(structure, index.codebook.stages, segments, (id) => index.codes.get(id)?.name ?? id, (id) => index.stageOf(id)?.id);
   }
@@ -98,7 +99,8 @@ export class StageOutline implements vscode.DocumentSymbolProvider {
     }
     const outline = await this.outline(document);
     if (!outline) return [];
-    const range = (r: { start: number; end: number }) => new vscode.Range(this.structures.position(document, r.start), this.structures.position(document, r.end));
+    const lines = () => this.structures.lines(document);
+    const range = (r: { start: number; end: number }) => normalizedRangeOf(document, r.start, r.end, lines);
     const symbol = (item: OutlineItem): vscode.DocumentSymbol => {
       const kind = item.kind === 'section' ? vscode.SymbolKind.String : item.kind === 'turn' ? vscode.SymbolKind.Event : item.kind === 'passage' ? vscode.SymbolKind.Property : vscode.SymbolKind.Field;
       const full = range(item.range);
@@ -122,7 +124,7 @@ export class StageOutline implements vscode.DocumentSymbolProvider {
         if (g.unlisted?.turns) notListed.push(`${g.unlisted.turns} speaker turn${g.unlisted.turns === 1 ? '' : 's'}`);
         if (g.unlisted?.passages) notListed.push(`${g.unlisted.passages} passage${g.unlisted.passages === 1 ? '' : 's'}`);
         const detail = `${items.length} item${items.length === 1 ? '' : 's'}${left > 0 ? `; ${left} coded segments not listed (see the Stages view)` : ''}${notListed.length > 0 ? `; ${notListed.join(' and ')} not listed (sections only)` : ''}`;
-        const s = new vscode.DocumentSymbol(g.name, detail, vscode.SymbolKind.Namespace, r, new vscode.Range(r.start, r.start));
+        const s = new vscode.DocumentSymbol(g.name, detail, vscode.SymbolKind.Namespace, r, emptyRangeAt(r.start));
         s.children = items.map(symbol);
         for (const c of s.children) s.range = s.range.union(c.range);
         return s;

@@ -8,7 +8,7 @@ import { shorten } from '../core/project';
 import { isWholeDocument } from '../core/sidecar/format';
 import type { CodedDocument } from './codedDocument';
 import type { CodingManager } from './codingManager';
-import { toDiagnostic } from './convert';
+import { lineStart, rangeOf, toDiagnostic } from './convert';
 import { KeyedDebounce } from './debounce';
 
 const ORPHAN = 'orphaned-segment';
@@ -43,7 +43,7 @@ export class CodingProblems implements vscode.Disposable, vscode.CodeActionProvi
     const sidecarUri = f?.store.uri(doc.sidecarPath);
     if (sidecarUri) this.manager.diagnostics.set(sidecarUri, doc.problems.map(toDiagnostic));
     const out: vscode.Diagnostic[] = [];
-    const top = new vscode.Range(0, 0, 0, 0);
+    const top = lineStart(0);
     for (const s of doc.segments) {
       if (isWholeDocument(s.ann)) continue;
       const codes = s.ann.codes.map((c) => index?.codes.get(c)?.name ?? c).join(', ') || 'no code';
@@ -54,7 +54,7 @@ export class CodingProblems implements vscode.Disposable, vscode.CodeActionProvi
         out.push(d);
         continue;
       }
-      const range = new vscode.Range(doc.document.positionAt(s.start), doc.document.positionAt(s.end));
+      const range = rangeOf(doc.document, s.start, s.end);
       if (s.status === 'fuzzy') {
         const d = new vscode.Diagnostic(range, `Coded segment re-attached approximately (${codes}): ${s.reason ?? ''} Check it.`, vscode.DiagnosticSeverity.Information);
         d.source = 'Orchestration QDA';

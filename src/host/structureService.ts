@@ -63,18 +63,10 @@ export class StructureService implements vscode.Disposable {
     return entry;
   }
 
-  /** The editor position of a UTF-16 offset in the normalised text (the same line and column in a CRLF document). */
-  position(document: vscode.TextDocument, offset: number): vscode.Position {
-    if (document.eol === vscode.EndOfLine.LF) return document.positionAt(offset);
-    this.get(document);
-    const entry = this.entries.get(document.uri.toString())!;
-    const { line, character } = (entry.lines ??= new LineIndex(entry.text)).position(offset);
-    return new vscode.Position(line, character);
-  }
-
-  /** The normalised-text offset of a document offset. */
-  normalizedOffset(document: vscode.TextDocument, docOffset: number): number {
-    return document.eol === vscode.EndOfLine.LF ? docOffset : docOffset - document.positionAt(docOffset).line;
+  /** The line index of the normalised text of the document's current version (for convert.ts's normalised positions). */
+  lines(document: vscode.TextDocument): LineIndex {
+    const entry = this.get(document) as Entry;
+    return (entry.lines ??= new LineIndex(entry.text));
   }
 
   dispose(): void {

@@ -1,5 +1,6 @@
 /** `qda.nextSegment` / `qda.previousSegment`: jump to and select the next or previous coded segment, wrapping around. */
 import * as vscode from 'vscode';
+import { rangeOf } from '../convert';
 import type { CodingManager } from '../codingManager';
 
 export async function gotoSegment(manager: CodingManager, direction: 1 | -1): Promise<void> {
@@ -17,7 +18,7 @@ export async function gotoSegment(manager: CodingManager, direction: 1 | -1): Pr
     direction === 1
       ? (segs.find((s) => s.start! > here || (s.start === here && s.end! > hereEnd)) ?? segs[0])
       : ([...segs].reverse().find((s) => s.start! < here || (s.start === here && s.end! < hereEnd)) ?? segs[segs.length - 1]);
-  const range = new vscode.Range(editor.document.positionAt(next.start!), editor.document.positionAt(next.end!));
+  const range = rangeOf(editor.document, next.start!, next.end!);
   editor.selection = new vscode.Selection(range.start, range.end);
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }

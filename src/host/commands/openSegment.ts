@@ -1,7 +1,7 @@
 /** `qda.openSegment`: opens a document at a coded segment, selects it and flashes it briefly. */
 import * as vscode from 'vscode';
 import type { CodingManager } from '../codingManager';
-import { DocumentMapper } from '../convert';
+import { DocumentMapper, rangeOf } from '../convert';
 import { report } from './common';
 
 export interface OpenSegmentArgs {
@@ -42,7 +42,7 @@ export async function openSegment(manager: CodingManager, args: OpenSegmentArgs)
       void vscode.window.showWarningMessage('This coded segment lost its place in the document (see the Problems panel to re-attach it).');
       return undefined;
     }
-    const range = new vscode.Range(document.positionAt(start), document.positionAt(end));
+    const range = rangeOf(document, start, end);
     editor.selection = new vscode.Selection(range.start, range.end);
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     editor.setDecorations(flash, [range]);

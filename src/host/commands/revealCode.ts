@@ -1,5 +1,6 @@
 /** `qda.revealCode`: shows a code's entry in the codebook file. */
 import * as vscode from 'vscode';
+import { emptyRangeAt, positionOf } from '../convert';
 import type { CodingManager } from '../codingManager';
 import { report } from './common';
 
@@ -13,9 +14,9 @@ export async function revealCode(manager: CodingManager, args?: { uri?: string; 
     if (args?.code) {
       const i = doc.getText().indexOf(`"id": ${JSON.stringify(args.code)}`);
       if (i !== -1) {
-        const pos = doc.positionAt(i);
+        const pos = positionOf(doc, i);
         editor.selection = new vscode.Selection(pos, pos);
-        editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenter);
+        editor.revealRange(emptyRangeAt(pos), vscode.TextEditorRevealType.InCenter);
       }
     }
   });
