@@ -16,7 +16,7 @@ import type { CodebookIndex } from '../core/codebook/codebook';
 import type { CodedDocument, Segment } from './codedDocument';
 import type { CodingManager } from './codingManager';
 import { emptyRangeAt, lineStart, rangeOf, withAlpha } from './convert';
-import { KeyedDebounce } from './debounce';
+import { Debounce, KeyedDebounce } from './debounce';
 
 /** What the editor shows for one document, as the last refresh set it (for tests and diagnostics). */
 export interface DecorationSnapshot {
@@ -53,7 +53,7 @@ export class Decorations implements vscode.Disposable {
     after: { margin: '0 0 0 0.4em', fontStyle: 'normal' },
   });
   private readonly debounce = new KeyedDebounce(EDIT_DEBOUNCE_MS);
-  private scrollTimer?: ReturnType<typeof setTimeout>;
+  private readonly scrolled = new Debounce(30);
   /** What the last refresh drew per document, kept as drawn; `snapshot` turns it into plain data on request. */
   private readonly drawn = new Map<string, Drawn>();
 
@@ -76,8 +76,7 @@ export class Decorations implements vscode.Disposable {
       }),
       vscode.window.onDidChangeActiveColorTheme(() => this.refreshVisible()),
       vscode.window.onDidChangeTextEditorVisibleRanges((e) => {
-        clearTimeout(this.scrollTimer);
-        this.scrollTimer = setTimeout(() => this.drawStripes(e.textEditor), 30);
+        this.scrolled.run(() => this.drawStripes(e.textEditor));
       }),
     );
   }
@@ -243,7 +242,7 @@ export class Decorations implements vscode.Disposable {
 
   dispose(): void {
     this.debounce.dispose();
-    clearTimeout(this.scrollTimer);
+    this.scrolled.dispose();
     this.resetTypes();
     for (const d of this.disposables) d.dispose();
   }

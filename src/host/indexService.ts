@@ -10,6 +10,7 @@ import { loadAll, WorkspaceIndex, type IndexFilter } from '../core/index/workspa
 import { isDocumentPath } from '../core/project';
 import type { SidecarChange } from '../core/sidecar/files';
 import type { CodingManager, Folder } from './codingManager';
+import { Debounce } from './debounce';
 
 export class IndexService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -20,7 +21,7 @@ export class IndexService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires (debounced) when counts, segments, memos or attributes may have changed. */
   readonly onDidChange = this.changed.event;
-  private timer?: ReturnType<typeof setTimeout>;
+  private readonly changes = new Debounce(100);
   /** The case-attribute filter the views apply. */
   filter: IndexFilter = {};
 
@@ -73,8 +74,7 @@ export class IndexService implements vscode.Disposable {
   }
 
   private fire(): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.changed.fire(), 100);
+    this.changes.run(() => this.changed.fire());
   }
 
   /** The folder's index, loading it on first use. */
@@ -126,7 +126,7 @@ export class IndexService implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.changes.dispose();
     for (const sub of this.listening.values()) sub.dispose();
     for (const d of this.disposables) d.dispose();
   }

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { buildOutline, type Outline, type OutlineItem } from '../core/markdown/outline';
 import type { CodedSegment } from '../core/markdown/stages';
 import type { CodingManager } from './codingManager';
+import { Debounce } from './debounce';
 import { emptyRangeAt, normalizedOffsetOf, normalizedRangeOf, rangeOf } from './convert';
 import type { StructureService } from './structureService';
 
@@ -37,15 +38,12 @@ export class StageOutline implements vscode.DocumentSymbolProvider {
    */
   register(): vscode.Disposable {
     let registration: vscode.Disposable | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const later = new Debounce(50);
     const register = () => {
       registration?.dispose();
       registration = vscode.languages.registerDocumentSymbolProvider({ language: 'markdown', scheme: 'file' }, this, { label: 'Stages' });
     };
-    const again = () => {
-      clearTimeout(timer);
-      timer = setTimeout(register, 50);
-    };
+    const again = () => later.run(register);
     register();
     const subscriptions = [
       vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.lastEdit.set(e.document.uri.toString(), Date.now())),
@@ -60,7 +58,7 @@ export class StageOutline implements vscode.DocumentSymbolProvider {
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qda.stageOutline') && again()),
     ];
     return new vscode.Disposable(() => {
-      clearTimeout(timer);
+      later.dispose();
       registration?.dispose();
       for (const s of subscriptions) s.dispose();
     });

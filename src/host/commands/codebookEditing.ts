@@ -37,6 +37,7 @@ import type { CodingManager, Folder } from '../codingManager';
 import type { IndexService } from '../indexService';
 import type { CodebookNode } from '../views/codebookView';
 import type { PanelState } from '../views/selection';
+import { Debounce } from '../debounce';
 import { report } from './common';
 
 type CodeNode = Extract<CodebookNode, { kind: 'code' }>;
@@ -79,7 +80,7 @@ export class CodebookEditing implements vscode.Disposable {
   readonly history = new CodebookHistory<WorkspaceStore>();
   /** "Undo …" in the status bar for a while after each change. */
   readonly status = vscode.window.createStatusBarItem('qda.codebookUndo', vscode.StatusBarAlignment.Left, 50);
-  private statusTimer?: ReturnType<typeof setTimeout>;
+  private readonly statusHide = new Debounce(STATUS_MS);
   private statusShown = false;
 
   constructor(
@@ -93,7 +94,7 @@ export class CodebookEditing implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.statusTimer);
+    this.statusHide.dispose();
     this.status.dispose();
   }
 
@@ -342,7 +343,7 @@ export class CodebookEditing implements vscode.Disposable {
   private changed(): void {
     void vscode.commands.executeCommand('setContext', 'qda.canUndoCodebookChange', this.history.undoDepth > 0);
     void vscode.commands.executeCommand('setContext', 'qda.canRedoCodebookChange', this.history.redoDepth > 0);
-    clearTimeout(this.statusTimer);
+    this.statusHide.cancel();
     const label = this.history.undoLabel;
     if (label === undefined) {
       this.hideStatus();
@@ -353,7 +354,7 @@ export class CodebookEditing implements vscode.Disposable {
     this.status.tooltip = `Undo: ${label}. Also Ctrl+Z in the Codebook view, or "QDA: Undo Last Codebook Change".`;
     this.status.show();
     this.statusShown = true;
-    this.statusTimer = setTimeout(() => this.hideStatus(), STATUS_MS);
+    this.statusHide.run(() => this.hideStatus());
   }
 
   private hideStatus(): void {
