@@ -5,23 +5,15 @@
  * so nothing of it reaches the researcher's command list.
  */
 import * as vscode from 'vscode';
-import type { CodingManager } from '../../codingManager';
-import type { Decorations } from '../coding/decorations';
-import type { IndexService } from '../../indexService';
-import type { CodebookNode, CodebookView } from '../codebook/codebookView';
-import type { MemosView } from '../panel/memosView';
-import type { PanelState } from '../../panelState';
-import type { SegmentNode, SegmentsView } from '../panel/segmentsView';
-import type { StageNode, StagesView } from '../stages/stagesView';
-import type { CodebookEditing } from '../codebook/codebookEditing';
+import type { CodebookNode } from '../codebook/codebookView';
+import type { SegmentNode } from '../panel/segmentsView';
+import type { StageNode } from '../stages/stagesView';
 import { testPicker } from '../coding/codeSelection';
 import { targetDocument } from '../../common';
-import type { StageOutline } from '../stages/outline';
-import type { SegmentContext } from '../coding/segmentContext';
-import type { StructureService } from '../stages/structureService';
+import type { FeatureContext, FeatureServices } from '../feature';
 
 /** What the editor shows for a document (segments, highlights, stripes, labels, problems). */
-export async function testState(manager: CodingManager, decorations: Decorations, args?: { uri?: string }) {
+async function testState({ manager, decorations }: TestApiServices, args?: { uri?: string }) {
   const document = await targetDocument(args?.uri);
   if (!document) return undefined;
   const doc = await manager.ensure(document);
@@ -80,7 +72,7 @@ async function snapshotTree<T>(provider: vscode.TreeDataProvider<T>, node?: T, d
 }
 
 /** The side panel's views as plain data (trees, messages, memos, filter). */
-export async function viewsState(manager: CodingManager, indexes: IndexService, panel: PanelState, codebook: CodebookView, segments: SegmentsView, memos: MemosView, stages: StagesView) {
+async function viewsState({ manager, indexes, panel, codebookView: codebook, segmentsView: segments, memosView: memos, stagesView: stages }: TestApiServices) {
   for (const f of manager.allFolders()) await indexes.index(f);
   codebook.refresh();
   return {
@@ -97,33 +89,39 @@ export async function viewsState(manager: CodingManager, indexes: IndexService, 
   };
 }
 
-/** What the test API is built from: the services activation made. */
-export interface TestApiServices {
-  manager: CodingManager;
-  decorations: Decorations;
-  indexes: IndexService;
-  panel: PanelState;
-  codebookView: CodebookView;
-  segmentsView: SegmentsView;
-  memosView: MemosView;
-  stagesView: StagesView;
-  outline: StageOutline;
-  structures: StructureService;
-  editing: CodebookEditing;
-  segmentContext: SegmentContext;
+/** What the test API is built from: the shared services and those the features hand on. */
+type TestApiServices = FeatureServices & Pick<FeatureContext, 'manager' | 'indexes' | 'panel'>;
+
+/** The test API over the services the features handed on (built once every feature is registered). */
+export function testApi(context: FeatureContext): TestApi {
+  const { manager, indexes, panel, exposed } = context;
+  return createTestApi({
+    manager,
+    indexes,
+    panel,
+    decorations: exposed('decorations'),
+    segmentContext: exposed('segmentContext'),
+    codebookView: exposed('codebookView'),
+    editing: exposed('editing'),
+    segmentsView: exposed('segmentsView'),
+    memosView: exposed('memosView'),
+    stagesView: exposed('stagesView'),
+    outline: exposed('outline'),
+    structures: exposed('structures'),
+  });
 }
 
-export function createTestApi(s: TestApiServices) {
+function createTestApi(s: TestApiServices) {
   return {
     /** Drives the open code picker and says what it shows. */
     picker: testPicker,
     /** What the editor shows for a document (the active one without `uri`), and whether the cursor is in a segment. */
     state: async (args?: { uri?: string }) => {
-      const state = await testState(s.manager, s.decorations, args);
+      const state = await testState(s, args);
       return state && { ...state, segmentAtCursor: s.segmentContext.value };
     },
     /** The side panel's views as plain data. */
-    views: () => viewsState(s.manager, s.indexes, s.panel, s.codebookView, s.segmentsView, s.memosView, s.stagesView),
+    views: () => viewsState(s),
     /** The stage outline as the core builds it, and how many structure parses were done. */
     outline: async (args?: { uri?: string }) => {
       const document = args?.uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)) : vscode.window.activeTextEditor?.document;
