@@ -8,7 +8,10 @@ import * as vscode from 'vscode';
 import type { CodebookNode } from '../codebook/codebookView';
 import type { SegmentNode } from '../panel/segmentsView';
 import type { StageNode } from '../stages/stagesView';
-import { testPicker } from '../coding/codeSelection';
+import type { Outline } from '../../../core/markdown/outline';
+import type { CodedDocument } from '../../codedDocument';
+import type { CodebookEditing } from '../codebook/codebookEditing';
+import { testPicker, type PickerTestArgs } from '../coding/codeSelection';
 import { targetDocument } from '../../common';
 import type { FeatureContext, FeatureServices } from '../feature';
 
@@ -111,23 +114,47 @@ export function testApi(context: FeatureContext): TestApi {
   });
 }
 
-function createTestApi(s: TestApiServices) {
+/** What `activate` returns: one function per thing the tests look at or drive. */
+export interface TestApi {
+  /** Drives the open code picker and says what it shows (undefined when it is closed). */
+  picker(args?: PickerTestArgs): ReturnType<typeof testPicker>;
+  /** What the editor shows for a document (the active one without `uri`), and whether the cursor is in a segment. */
+  state(args?: { uri?: string }): Promise<(EditorState & { segmentAtCursor: boolean }) | undefined>;
+  /** The side panel's views as plain data (each folder's index loaded first). */
+  views(): ReturnType<typeof viewsState>;
+  /** The stage outline as the core builds it, and how many structure parses were done so far. */
+  outline(args?: { uri?: string }): Promise<{ outline: Outline | undefined; parses: { full: number; incremental: number } } | undefined>;
+  /** Whether a document's coding is loaded and drawn; read-only and cheap (no redraw), so a benchmark can poll it while timing the first highlight. */
+  decorations(args?: { uri?: string }): DrawnState;
+  /** The codebook's undo and redo stacks and its status bar item. */
+  codebookHistory(): ReturnType<CodebookEditing['historyState']>;
+  /** Selects codes in the Codebook view, as clicking them does (the first folder's without `folder`). */
+  selectCodes(arg: { folder?: string; codes: string[] }): void;
+}
+
+type EditorState = NonNullable<Awaited<ReturnType<typeof testState>>>;
+
+export interface DrawnState {
+  loaded: boolean;
+  segments: number;
+  loadedFrom?: CodedDocument['loadedFrom'];
+  /** When the highlights were last handed to the editor (Date.now()), if ever. */
+  refreshedAt?: number;
+  highlightRanges: number;
+}
+
+function createTestApi(s: TestApiServices): TestApi {
   return {
-    /** Drives the open code picker and says what it shows. */
     picker: testPicker,
-    /** What the editor shows for a document (the active one without `uri`), and whether the cursor is in a segment. */
     state: async (args?: { uri?: string }) => {
       const state = await testState(s, args);
       return state && { ...state, segmentAtCursor: s.segmentContext.value };
     },
-    /** The side panel's views as plain data. */
     views: () => viewsState(s),
-    /** The stage outline as the core builds it, and how many structure parses were done. */
     outline: async (args?: { uri?: string }) => {
       const document = args?.uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)) : vscode.window.activeTextEditor?.document;
       return document ? { outline: await s.outline.outline(document), parses: { ...s.structures.stats } } : undefined;
     },
-    /** Read-only and cheap (no redraw), so a benchmark can poll it while timing the first highlight. */
     decorations: (args?: { uri?: string }) => {
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args?.uri);
       const doc = document ? s.manager.get(document) : undefined;
@@ -140,12 +167,7 @@ function createTestApi(s: TestApiServices) {
         highlightRanges: drawn?.highlightRanges ?? 0,
       };
     },
-    /** The codebook's undo and redo stacks and its status bar item. */
     codebookHistory: () => s.editing.historyState(),
-    /** Selects codes in the Codebook view, as clicking them does (the first folder's without `folder`). */
     selectCodes: (arg: { folder?: string; codes: string[] }) => s.panel.select(arg.folder ? vscode.Uri.parse(arg.folder) : s.manager.allFolders()[0]?.folder.uri, arg.codes),
   };
 }
-
-/** What activation returns. */
-export type TestApi = ReturnType<typeof createTestApi>;
