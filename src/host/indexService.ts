@@ -145,7 +145,7 @@ const NOT_SEARCHED = `**/{${[...IGNORED_FOLDERS].join(',')}}/**`;
  * passed over, as the qda command's walk passes them over: a linked file or folder would be
  * counted twice, or refused as lying outside the workspace.
  */
-async function indexedFiles(folder: Folder): Promise<string[]> {
+export async function indexedFiles(folder: Pick<Folder, 'folder' | 'store'>): Promise<string[]> {
   const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder.folder, INDEXED), NOT_SEARCHED);
   const paths = found.map((u) => folder.store.relative(u)).filter((p): p is string => p !== undefined && p !== '');
   const folders = new Set<string>();
