@@ -1,134 +1,47 @@
-/** Activation: wires the features together; every registration goes into context.subscriptions. */
-import * as vscode from 'vscode';
-import { addMemo } from './host/commands/addMemo';
-import { codeSelection, testPicker } from './host/commands/codeSelection';
-import { createCodebook } from './host/commands/createCodebook';
-import { gotoSegment } from './host/commands/navigate';
-import { reattachSegment } from './host/commands/reattach';
-import { recode } from './host/commands/recode';
-import { removeCode } from './host/commands/removeCode';
-import { revealCode } from './host/commands/revealCode';
-import { testState, viewsState } from './host/commands/testState';
-import { undoCoding } from './host/commands/undoCoding';
-import { CodingManager } from './host/codingManager';
-import { Decorations } from './host/decorations';
-import { CodingHoverProvider } from './host/hover';
-import { CodingProblems } from './host/problems';
-import { RecentCodes } from './host/recentCodes';
-import { CodebookEditing } from './host/commands/codebookEditing';
-import { documentMemo } from './host/commands/documentMemo';
-import { openSample } from './host/commands/openSample';
-import { openSegment } from './host/commands/openSegment';
-import { IndexService } from './host/indexService';
-import { CodeIcons } from './host/views/codeIcons';
-import { CodebookView } from './host/views/codebookView';
-import { MemosView } from './host/views/memosView';
-import { PanelState } from './host/views/selection';
-import { SegmentsView } from './host/views/segmentsView';
-import { StagesView } from './host/views/stagesView';
-import { StageOutline } from './host/outline';
-import type { CommandId } from './host/commandIds';
-import { SegmentContext } from './host/segmentContext';
-import { StructureService } from './host/structureService';
-import { stageReport } from './host/commands/stageReport';
-import { exportSegments } from './host/commands/exportSegments';
-
 /**
- * What activation returns: hooks for the integration tests to drive parts of the UI the VS Code
- * API gives no handle on (as VS Code's own Markdown extension returns its test API).
+ * Activation: builds the shared services once, then registers every feature from one list.
+ *
+ * Layout of src/host: the services every feature uses stay at its top (the coding manager and
+ * coded documents, the codebook service, the workspace index, the file store, the panel's code
+ * selection, recent codes, the coder's name, undo, convert.ts, debounce.ts, commandIds.ts,
+ * common.ts); each feature has a folder under src/host/features/ whose index.ts registers its
+ * commands, views and providers (coding, codebook, panel, stages, sample). A feature hands on
+ * what the test API or a later feature needs with `expose`. The test API (features/test) is what
+ * `activate` returns, for the integration tests and the in-editor benchmark (as VS Code's own
+ * Markdown extension returns its test API): no test-only command is contributed.
  */
-export interface TestApi {
-  /** Drives the open code picker and says what it shows. */
-  picker: typeof testPicker;
-}
+import * as vscode from 'vscode';
+import { CodingManager } from './host/codingManager';
+import { featureContext, type Feature } from './host/features/feature';
+import * as codebook from './host/features/codebook';
+import * as coding from './host/features/coding';
+import * as panelFeature from './host/features/panel';
+import * as sample from './host/features/sample';
+import * as stages from './host/features/stages';
+import { testApi, type TestApi } from './host/features/test/testApi';
+import { IndexService } from './host/indexService';
+import { PanelState } from './host/panelState';
+import { RecentCodes } from './host/recentCodes';
+
+export type { TestApi };
+
+/** Every feature, registered in this order (a feature may use what an earlier one exposed). */
+const FEATURES: readonly Feature[] = [coding, codebook, panelFeature, stages, sample];
 
 export function activate(context: vscode.ExtensionContext): TestApi {
   const diagnostics = vscode.languages.createDiagnosticCollection('qda');
   const manager = new CodingManager(diagnostics);
   const panel = new PanelState(context.workspaceState);
-  const decorations = new Decorations(manager, () => panel.hidden(), panel.onDidChange);
-  const problems = new CodingProblems(manager);
   const recent = new RecentCodes(context.workspaceState);
-  const segmentContext = new SegmentContext(manager);
-  context.subscriptions.push(segmentContext);
   const indexes = new IndexService(manager);
-  const icons = new CodeIcons(vscode.Uri.joinPath(context.globalStorageUri, 'code-icons'));
-  const codebookView = new CodebookView(manager, indexes, panel, icons, context.workspaceState);
-  const segmentsView = new SegmentsView(manager, indexes, panel);
-  const memosView = new MemosView(context.extensionUri, manager, indexes, panel);
-  const editing = new CodebookEditing(manager, indexes, panel);
-  const structures = new StructureService();
-  const stagesView = new StagesView(manager, indexes);
-  const outline = new StageOutline(manager, structures);
-  context.subscriptions.push(structures, stagesView);
-  context.subscriptions.push(outline.register());
-  context.subscriptions.push(diagnostics, manager, decorations, problems, panel, indexes, codebookView, segmentsView, memosView, editing);
+  context.subscriptions.push(diagnostics, manager, panel, indexes);
 
-  const command = (id: CommandId, run: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
-  command('qda.codeSelection', (args?: Parameters<typeof codeSelection>[2]) => codeSelection(manager, recent, args));
-  command('qda.removeCode', (args?: Parameters<typeof removeCode>[1]) => removeCode(manager, args));
-  command('qda.recode', (args?: Parameters<typeof recode>[1]) => recode(manager, args));
-  command('qda.addMemo', (args?: Parameters<typeof addMemo>[1]) => addMemo(manager, args));
-  command('qda.nextSegment', () => gotoSegment(manager, 1));
-  command('qda.previousSegment', () => gotoSegment(manager, -1));
-  command('qda.reattachSegment', (args?: Parameters<typeof reattachSegment>[1]) => reattachSegment(manager, args));
-  command('qda.revealCode', (args?: Parameters<typeof revealCode>[1]) => revealCode(manager, args));
-  command('qda.createCodebook', (args?: Parameters<typeof createCodebook>[1]) => createCodebook(manager, args));
-  command('qda.undoCoding', () => undoCoding(manager, false));
-  command('qda.redoCoding', () => undoCoding(manager, true));
-  command('qda.documentMemo', (args?: Parameters<typeof documentMemo>[1]) => documentMemo(manager, args));
-  command('qda.openSegment', (args: Parameters<typeof openSegment>[1]) => openSegment(manager, args));
-  command('qda.openSample', () => openSample(context.extensionUri));
-  command('qda.codebook.newCode', (arg?: Parameters<CodebookEditing['newCode']>[0]) => editing.newCode(arg));
-  command('qda.codebook.newSubCode', (arg?: Parameters<CodebookEditing['newCode']>[0]) => editing.newCode(arg, true));
-  command('qda.codebook.rename', (arg?: Parameters<CodebookEditing['rename']>[0]) => editing.rename(arg));
-  command('qda.codebook.recolour', (arg?: Parameters<CodebookEditing['recolour']>[0]) => editing.recolour(arg));
-  command('qda.codebook.editDefinition', (arg?: Parameters<CodebookEditing['editDefinition']>[0]) => editing.editDefinition(arg));
-  command('qda.codebook.editMemo', (arg?: Parameters<CodebookEditing['editMemo']>[0]) => editing.editMemo(arg));
-  command('qda.codebook.merge', (arg?: Parameters<CodebookEditing['merge']>[0]) => editing.merge(arg));
-  command('qda.codebook.delete', (arg?: Parameters<CodebookEditing['delete']>[0]) => editing.delete(arg));
-  command('qda.codebook.toggleHighlight', (arg?: Parameters<CodebookEditing['toggleHighlight']>[0]) => editing.toggleHighlight(arg));
-  command('qda.codebook.hideHighlight', (arg?: Parameters<CodebookEditing['toggleHighlight']>[0]) => editing.toggleHighlight(arg));
-  command('qda.codebook.showHighlight', (arg?: Parameters<CodebookEditing['toggleHighlight']>[0]) => editing.toggleHighlight(arg));
-  command('qda.codebook.undo', () => editing.undo());
-  command('qda.codebook.redo', () => editing.redo());
-  command('qda.codebook.move', (arg: Parameters<CodebookEditing['move']>[0]) => editing.move(arg));
-  command('qda.test.codebookHistory', () => editing.historyState());
-  command('qda.memos.showAll', () => memosView.showAllMemos());
-  command('qda.memos.followSelection', () => memosView.followSelection());
-  command('qda.codebook.filter', (arg?: Parameters<CodebookEditing['filterByAttribute']>[0]) => editing.filterByAttribute(arg));
-  command('qda.codebook.clearFilter', () => editing.filterByAttribute({ attributes: null }));
-  command('qda.codebook.groupByStage', () => codebookView.setByStage(true));
-  command('qda.codebook.showHierarchy', () => codebookView.setByStage(false));
-  command('qda.codebook.selectCodes', (arg: { folder?: string; codes: string[] }) => panel.select(arg.folder ? vscode.Uri.parse(arg.folder) : manager.allFolders()[0]?.folder.uri, arg.codes));
-  command('qda.exportSegments', (args?: { target?: string }) => exportSegments(manager, indexes, args));
-  command('qda.stageReport', (args?: { open?: boolean }) => stageReport(manager, indexes, args));
-  command('qda.test.outline', async (args?: { uri?: string }) => {
-    const document = args?.uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)) : vscode.window.activeTextEditor?.document;
-    return document ? { outline: await outline.outline(document), parses: { ...structures.stats } } : undefined;
-  });
-  // Read-only and cheap (no redraw), so a benchmark can poll it while timing the first highlight.
-  command('qda.test.decorations', (args?: { uri?: string }) => {
-    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args?.uri);
-    const doc = document ? manager.get(document) : undefined;
-    const drawn = args?.uri ? decorations.drawnCount(args.uri) : undefined;
-    return {
-      loaded: !!doc,
-      segments: doc?.segments.length ?? 0,
-      loadedFrom: doc?.loadedFrom,
-      refreshedAt: drawn?.refreshedAt,
-      highlightRanges: drawn?.highlightRanges ?? 0,
-    };
-  });
-  command('qda.test.state', async (args?: { uri?: string }) => ({ ...(await testState(manager, decorations, args)), segmentAtCursor: segmentContext.value }));
-  command('qda.test.views', () => viewsState(manager, indexes, panel, codebookView, segmentsView, memosView, stagesView));
-
-  context.subscriptions.push(vscode.languages.registerHoverProvider({ language: 'markdown' }, new CodingHoverProvider(manager)));
+  const features = featureContext(context, { manager, indexes, panel, recent });
+  for (const feature of FEATURES) feature.register(features);
 
   // Documents already open when the extension starts.
   for (const d of vscode.workspace.textDocuments) void manager.ensure(d);
-  decorations.refreshVisible();
-  return { picker: testPicker };
+  return testApi(features);
 }
 
 export function deactivate(): void {

@@ -4,7 +4,7 @@
  * for a 1 MB transcript coded with 10,000 annotations:
  *
  * (a) open → fully highlighted: from `openTextDocument` until the coding is loaded and drawn.
- *     With the proposed read-only command `qda.test.decorations` it polls what the extension last
+ *     With the read-only `decorations()` of the test API `activate` returns, it polls what the extension last
  *     drew; without it, it polls for the one diagnostic those documents' coding produces (a code
  *     missing from the codebook), which the extension sets in the same synchronous step as the
  *     highlights, right after them. Each coded open follows an open of a plain copy (no sidecar),
@@ -33,11 +33,12 @@ import { openDocument } from '../../src/core/project';
 import { parseSidecar } from '../../src/core/sidecar/format';
 import { parseSidecarBytes as readSidecarBytes } from '../../src/core/sidecar/format';
 import { CodedDocument } from '../../src/host/codedDocument';
+import type { TestApi } from '../../src/extension';
 import type { Manifest } from './workspace';
 
 const EXTENSION_ID = 'orchestration-qda.orchestration-qda';
-/** The proposed read-only state command; used when the extension registers it. */
-const HOOK_COMMAND = 'qda.test.decorations';
+/** The read-only state function of the extension's test API; used when the extension's API has it. */
+const HOOK = 'decorations()';
 
 interface Config {
   manifest: Manifest;
@@ -61,7 +62,7 @@ interface Config {
   settleMs: number;
 }
 
-/** What the proposed `qda.test.decorations` command returns. */
+/** What the test API's `decorations()` returns (refreshMs and editTiming when the extension reports them). */
 interface HookState {
   loaded: boolean;
   segments: number;
@@ -261,7 +262,7 @@ export async function run(): Promise<void> {
   });
   const activeBefore = new Set(vscode.extensions.all.filter((x) => x.isActive).map((x) => x.id));
   const tAct = performance.now();
-  await extension.activate();
+  const api = (await extension.activate()) as Partial<TestApi> | undefined;
   const activationMs = performance.now() - tAct;
   const after = vscode.workspace.onDidChangeTextDocument((e) => {
     const end = performance.now();
@@ -272,9 +273,10 @@ export async function run(): Promise<void> {
   if (activatedMeanwhile.length > 0) notes.push(`Also activated while the bracket was set up (their change listeners, if any, are inside it): ${activatedMeanwhile.join(', ')}.`);
   log(`activated ${EXTENSION_ID} in ${activationMs.toFixed(1)} ms`);
 
-  const hook = (await vscode.commands.getCommands(true)).includes(HOOK_COMMAND);
-  log(hook ? `using the extension's ${HOOK_COMMAND} command` : `no ${HOOK_COMMAND} command: waiting for the coding's diagnostic instead`);
-  const hookState = async (uri: vscode.Uri) => (await vscode.commands.executeCommand<HookState>(HOOK_COMMAND, { uri: uri.toString() })) ?? undefined;
+  const hookApi = typeof api?.decorations === 'function' ? api.decorations : undefined;
+  const hook = !!hookApi;
+  log(hook ? `using the extension's test API (${HOOK})` : `no ${HOOK} in the extension's test API: waiting for the coding's diagnostic instead`);
+  const hookState = async (uri: vscode.Uri): Promise<HookState | undefined> => (await hookApi?.({ uri: uri.toString() })) ?? undefined;
 
   /** True once the document's coding is loaded and drawn. */
   const highlighted = async (uri: vscode.Uri, annotations: number): Promise<boolean> => {

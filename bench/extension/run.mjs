@@ -508,7 +508,7 @@ async function main() {
       console.log(`Orchestration QDA in the editor — ${r.when}`);
       console.log(`VS Code ${r.machine.vscode} (code-server, ${r.machine.uiKind} UI, remote extension host on Node ${r.machine.node}), ${r.machine.cpu}, ${r.machine.cores} cores, load average ${r.machine.loadAverageAtStart[0].toFixed(1)} at the start, ${r.machine.loadAverageAtEnd[0].toFixed(1)} at the end`);
       console.log(`Data: ${(r.manifest.transcript.bytes / 1e6).toFixed(2)} MB transcript (${r.manifest.transcript.lines} lines), ${r.manifest.annotations} annotations, sidecar ${(r.manifest.sidecarBytes / 1e6).toFixed(1)} MB; typing: ${keystrokes} keystrokes × ${rounds} rounds on a coded copy and on a plain copy, 1 round on a coded copy showing a problem`);
-      console.log(`Highlight detection: ${r.hook ? 'the extension\'s qda.test.decorations command' : 'the coding\'s sentinel diagnostic (no hook in the extension)'}; keystroke timing: ${r.bracketValid ? 'listeners bracketing the extension\'s' : 'CPU-time difference'}`);
+      console.log(`Highlight detection: ${r.hook ? 'the decorations() of the extension\'s test API' : 'the coding\'s sentinel diagnostic (no hook in the extension)'}; keystroke timing: ${r.bracketValid ? 'listeners bracketing the extension\'s' : 'CPU-time difference'}`);
       console.log();
       const missed = printTable(rows);
       console.log();

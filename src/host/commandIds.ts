@@ -1,6 +1,7 @@
 /**
  * Every command the extension registers, in one place: package.json contributes exactly these
- * (a unit test compares the two), and `src/extension.ts` registers them by these names only.
+ * (a unit test compares the two), and the features (each folder's index.ts under src/host/features)
+ * register them by these names only.
  * No vscode import, so that plain Node tests can read it.
  */
 export const COMMAND_IDS = [
@@ -20,7 +21,6 @@ export const COMMAND_IDS = [
   'qda.codebook.recolour',
   'qda.codebook.redo',
   'qda.codebook.rename',
-  'qda.codebook.selectCodes',
   'qda.codebook.showHierarchy',
   'qda.codebook.showHighlight',
   'qda.codebook.toggleHighlight',
@@ -40,11 +40,6 @@ export const COMMAND_IDS = [
   'qda.removeCode',
   'qda.revealCode',
   'qda.stageReport',
-  'qda.test.codebookHistory',
-  'qda.test.decorations',
-  'qda.test.outline',
-  'qda.test.state',
-  'qda.test.views',
   'qda.undoCoding',
 ] as const;
 

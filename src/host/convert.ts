@@ -34,8 +34,46 @@ export class DocumentMapper {
   }
 }
 
-export function toRange(document: vscode.TextDocument, start: number, end: number): vscode.Range {
+/** The editor position of a document offset. */
+export function positionOf(document: vscode.TextDocument, offset: number): vscode.Position {
+  return document.positionAt(offset);
+}
+
+/** The editor range between two document offsets. */
+export function rangeOf(document: vscode.TextDocument, start: number, end: number): vscode.Range {
   return new vscode.Range(document.positionAt(start), document.positionAt(end));
+}
+
+/** The empty range at a position (where a label, a cursor or a reveal goes). */
+export function emptyRangeAt(position: vscode.Position): vscode.Range {
+  return new vscode.Range(position, position);
+}
+
+/** The empty range at the start of a 0-based line (gutter stripes, problems of the whole document). */
+export function lineStart(line: number): vscode.Range {
+  return new vscode.Range(line, 0, line, 0);
+}
+
+/**
+ * Positions of UTF-16 offsets in a document's normalised text (LF line ends, as the core parses its
+ * structure): the same line and column in a CRLF document. `lines`: the normalised text's line
+ * index, asked for only for CRLF documents (the caller keeps it, one per document version, so the
+ * outline of a 1 MB document is converted without a scan per position).
+ */
+export function normalizedPositionOf(document: vscode.TextDocument, offset: number, lines: () => LineIndex): vscode.Position {
+  if (document.eol === vscode.EndOfLine.LF) return document.positionAt(offset);
+  const { line, character } = lines().position(offset);
+  return new vscode.Position(line, character);
+}
+
+/** The editor range between two offsets in the document's normalised text (see normalizedPositionOf). */
+export function normalizedRangeOf(document: vscode.TextDocument, start: number, end: number, lines: () => LineIndex): vscode.Range {
+  return new vscode.Range(normalizedPositionOf(document, start, lines), normalizedPositionOf(document, end, lines));
+}
+
+/** The offset in the document's normalised (LF) text of a document offset. */
+export function normalizedOffsetOf(document: vscode.TextDocument, docOffset: number): number {
+  return document.eol === vscode.EndOfLine.LF ? docOffset : docOffset - document.positionAt(docOffset).line;
 }
 
 export function toDiagnostic(p: Problem): vscode.Diagnostic {

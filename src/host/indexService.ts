@@ -1,15 +1,18 @@
 /**
  * The workspace-wide index of coding behind the side panel: every sidecar's segments and every
  * document's case attributes, per workspace folder. Loaded once in the background (with progress
- * in the status bar), then kept current by each folder's SidecarFiles (every sidecar read anew or
+ * in the status bar; the files are found with VS Code's file search, so `files.exclude` is respected),
+ * then kept current by each folder's SidecarFiles (every sidecar read anew or
  * written, outside changes included) and a watcher of documents' front matter, never by rescanning.
  */
 import * as vscode from 'vscode';
 import { frontMatterAttributes } from '../core/index/attributes';
 import { loadAll, WorkspaceIndex, type IndexFilter } from '../core/index/workspaceIndex';
 import { isDocumentPath } from '../core/project';
+import { IGNORED_FOLDERS } from '../core/store';
 import type { SidecarChange } from '../core/sidecar/files';
 import type { CodingManager, Folder } from './codingManager';
+import { Debounce } from './debounce';
 
 export class IndexService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -20,7 +23,7 @@ export class IndexService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires (debounced) when counts, segments, memos or attributes may have changed. */
   readonly onDidChange = this.changed.event;
-  private timer?: ReturnType<typeof setTimeout>;
+  private readonly changes = new Debounce(100);
   /** The case-attribute filter the views apply. */
   filter: IndexFilter = {};
 
@@ -73,8 +76,7 @@ export class IndexService implements vscode.Disposable {
   }
 
   private fire(): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.changed.fire(), 100);
+    this.changes.run(() => this.changed.fire());
   }
 
   /** The folder's index, loading it on first use. */
@@ -85,12 +87,13 @@ export class IndexService implements vscode.Disposable {
     if (!p) {
       p = Promise.resolve(
         vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Indexing coding in ${folder.folder.name}` }, () =>
-          loadAll(folder.store, {
+          indexedFiles(folder).then((paths) => loadAll(folder.store, {
+            paths,
             codebook: folder.codebook.index,
             attributes: (_p, text) => frontMatterAttributes(text).attributes,
             // Read through the folder's SidecarFiles, which keeps the readings for the editor.
             readSidecar: async (path) => (await folder.sidecars.read(path, { quiet: true })).load,
-          }),
+          })),
         ),
       ).then((ix) => {
         // The codebook may have changed (been created, fixed) while the workspace was read.
@@ -126,8 +129,34 @@ export class IndexService implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.changes.dispose();
     for (const sub of this.listening.values()) sub.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Documents (any case of .md and .markdown) and sidecars. */
+const INDEXED = '**/*.{[mM][dD],[mM][aA][rR][kK][dD][oO][wW][nN],annotations.json}';
+/** The folders the qda command never searches either (files.exclude applies as well). */
+const NOT_SEARCHED = `**/{${[...IGNORED_FOLDERS].join(',')}}/**`;
+
+/**
+ * The folder's documents and sidecars as store paths, found by VS Code's file search. Links are
+ * passed over, as the qda command's walk passes them over: a linked file or folder would be
+ * counted twice, or refused as lying outside the workspace.
+ */
+export async function indexedFiles(folder: Pick<Folder, 'folder' | 'store'>): Promise<string[]> {
+  const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder.folder, INDEXED), NOT_SEARCHED);
+  const paths = found.map((u) => folder.store.relative(u)).filter((p): p is string => p !== undefined && p !== '');
+  const folders = new Set<string>();
+  for (const p of paths) for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) folders.add(p.slice(0, i));
+  const linked = new Set<string>();
+  await Promise.all(
+    [...folders, ...paths].map(async (p) => {
+      const type = await vscode.workspace.fs.stat(folder.store.uri(p)).then((s) => s.type, () => vscode.FileType.Unknown);
+      if (type & vscode.FileType.SymbolicLink) linked.add(p);
+    }),
+  );
+  if (linked.size === 0) return paths;
+  return paths.filter((p) => !linked.has(p) && ![...linked].some((l) => p.startsWith(l + '/')));
 }

@@ -8,7 +8,7 @@
 // written under scratch/ at test time.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { eventually, exists, fileUri, readText, writeText } from './helpers';
+import { eventually, exists, fileUri, readText, testApi, writeText } from './helpers';
 
 const EXTENSION_ID = 'orchestration-qda.orchestration-qda';
 
@@ -131,8 +131,8 @@ async function open(path: string, text?: string): Promise<vscode.TextEditor> {
 }
 
 async function state(document: vscode.TextDocument): Promise<CodingState> {
-  const s = await vscode.commands.executeCommand<CodingState | undefined>('qda.test.state', { uri: document.uri.toString() });
-  assert.ok(s, `qda.test.state returned nothing for ${document.uri.path}`);
+  const s = (await (await testApi()).state({ uri: document.uri.toString() })) as CodingState | undefined;
+  assert.ok(s, `the test API's state returned nothing for ${document.uri.path}`);
   return s;
 }
 

@@ -1,6 +1,7 @@
 // Helpers shared by the integration tests (run inside the real VS Code, on the fixture workspace).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { TestApi } from '../../src/extension';
 
 /** The fixture workspace folder. */
 export function root(): vscode.Uri {
@@ -55,4 +56,9 @@ export async function activateWithCodebook(): Promise<void> {
   if (!(await exists(fileUri('codebook.json')))) {
     await vscode.commands.executeCommand('qda.createCodebook', { template: 'network-orchestration', folder: root().toString() });
   }
+}
+
+/** The extension's test API (what `activate` returns), activating the extension first if needed. */
+export async function testApi(): Promise<TestApi> {
+  return vscode.extensions.getExtension<TestApi>('orchestration-qda.orchestration-qda')!.activate();
 }

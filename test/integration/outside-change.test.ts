@@ -7,13 +7,13 @@ import * as vscode from 'vscode';
 import { createAnnotation } from '../../src/core/annotations';
 import { serializeSidecar } from '../../src/core/sidecar/format';
 import { Text } from '../../src/core/text/text';
-import { activateWithCodebook, eventually, fileUri, readText, sleep } from './helpers';
+import { activateWithCodebook, eventually, fileUri, readText, sleep, testApi } from './helpers';
 
 interface State {
   segments: { id: string; codes: string[]; status: string; text?: string; quote: string }[];
   diagnostics: { message: string }[];
 }
-const state = async (uri: vscode.Uri) => (await vscode.commands.executeCommand<State>('qda.test.state', { uri: uri.toString() }))!;
+const state = async (uri: vscode.Uri) => (await (await testApi()).state({ uri: uri.toString() })) as State;
 
 const QUOTES = [
   'The coordinator at the hub rings us every morning with the list',
@@ -123,7 +123,7 @@ describe('A coded document changed on disk while open', () => {
     const ann = createAnnotation(text, { start: at, end: at + QUOTES[0].length, codes: ['coordinating-activities'], creator: 'Ben', memo: 'Read by the index first' });
     fs.writeFileSync(fileUri(path + '.annotations.json').fsPath, serializeSidecar({ version: 1, id: 'urn:uuid:5f1e0c4e-8d1b-4a57-9d0e-3b8f6a2c1d09', annotations: [ann] }, path));
     await eventually(async () => {
-      const views = (await vscode.commands.executeCommand<{ memos: unknown[] }>('qda.test.views'))!;
+      const views = await (await testApi()).views();
       assert.ok(JSON.stringify(views.memos).includes('Read by the index first'));
     }, 'the index to read the sidecar');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));

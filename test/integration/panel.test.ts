@@ -10,7 +10,7 @@
 // every other code are checked against the sidecars on disk, whatever earlier tests coded.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { eventually, exists, fileUri, readText, root, writeText } from './helpers';
+import { eventually, exists, fileUri, readText, root, testApi, writeText } from './helpers';
 
 const EXTENSION_ID = 'orchestration-qda.orchestration-qda';
 
@@ -82,8 +82,8 @@ interface CodingState {
 }
 
 async function views(): Promise<ViewsState> {
-  const v = await vscode.commands.executeCommand<ViewsState | undefined>('qda.test.views');
-  assert.ok(v, 'qda.test.views returned nothing');
+  const v = (await (await testApi()).views()) as ViewsState | undefined;
+  assert.ok(v, 'the test API gave no views');
   return v;
 }
 
@@ -93,14 +93,14 @@ interface HistoryState {
   status?: { text: string; tooltip?: string; command?: string };
 }
 async function history(): Promise<HistoryState> {
-  const h = await vscode.commands.executeCommand<HistoryState | undefined>('qda.test.codebookHistory');
-  assert.ok(h, 'qda.test.codebookHistory returned nothing');
+  const h = (await (await testApi()).codebookHistory()) as HistoryState | undefined;
+  assert.ok(h, 'the test API gave no codebook history');
   return h;
 }
 
 async function state(document: vscode.TextDocument): Promise<CodingState> {
-  const s = await vscode.commands.executeCommand<CodingState | undefined>('qda.test.state', { uri: document.uri.toString() });
-  assert.ok(s, `qda.test.state returned nothing for ${document.uri.path}`);
+  const s = (await (await testApi()).state({ uri: document.uri.toString() })) as CodingState | undefined;
+  assert.ok(s, `the test API's state returned nothing for ${document.uri.path}`);
   return s;
 }
 
@@ -281,7 +281,7 @@ describe('The Qualitative coding side panel', () => {
     }
     const codebook = await eventually(readCodebook, 'codebook.json on disk');
     for (const id of [EVIDENCE, DIVERGENT, REGULATORY, ALIGNING, CREATING, INSTITUTIONAL]) assert.ok(codebook.codes.some((c) => c.id === id), `${id} is not in the codebook`);
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { codes: [] });
+    await (await testApi()).selectCodes({ codes: [] });
     await vscode.commands.executeCommand('qda.codebook.filter', { attributes: null });
     await vscode.commands.executeCommand('qda.codebook.groupByStage');
     // The index has read the fixture's sidecars.
@@ -290,12 +290,12 @@ describe('The Qualitative coding side panel', () => {
 
   // Each test starts from no selection and no filter, whatever the one before left.
   beforeEach(async () => {
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { codes: [] });
+    await (await testApi()).selectCodes({ codes: [] });
     await vscode.commands.executeCommand('qda.codebook.filter', { attributes: null });
   });
 
   after(async () => {
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { codes: [] });
+    await (await testApi()).selectCodes({ codes: [] });
     await vscode.commands.executeCommand('qda.codebook.filter', { attributes: null });
     await vscode.commands.executeCommand('qda.codebook.groupByStage');
     for (const code of (await views()).hidden) await vscode.commands.executeCommand('qda.codebook.toggleHighlight', { folder: folderArg(), code });
@@ -387,7 +387,7 @@ describe('The Qualitative coding side panel', () => {
     assert.match(before.segmentsMessage ?? '', /Select one or more codes/);
 
     // Two codes: their segments, grouped by document (sorted), in document order.
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { folder: folderArg(), codes: [EVIDENCE, REGULATORY] });
+    await (await testApi()).selectCodes({ folder: folderArg(), codes: [EVIDENCE, REGULATORY] });
     const v = await eventually(async () => {
       const s = await views();
       assert.deepEqual(s.selectedCodes, [EVIDENCE, REGULATORY]);
@@ -424,7 +424,7 @@ describe('The Qualitative coding side panel', () => {
     assert.ok(unescapeMarkdown(withMemo.tooltip).includes(WAITING_TIMES_MEMO), `the memo is in the tooltip:\n${withMemo.tooltip}`);
 
     // A parent code brings its sub-codes' segments; a long quote is shortened in the preview.
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { folder: folderArg(), codes: [CREATING, DIVERGENT] });
+    await (await testApi()).selectCodes({ folder: folderArg(), codes: [CREATING, DIVERGENT] });
     const sub = await eventually(async () => {
       const s = await views();
       assert.deepEqual(s.selectedCodes, [CREATING, DIVERGENT]);
@@ -462,14 +462,14 @@ describe('The Qualitative coding side panel', () => {
       assert.ok(editor.visibleRanges.some((r) => r.contains(editor.selection)), 'the passage is on screen');
     }
 
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { codes: [] });
+    await (await testApi()).selectCodes({ codes: [] });
     await eventually(async () => assert.deepEqual((await views()).segments, []), 'the Coded segments view to empty');
   });
 
   it('filters counts, segments and memos by a case attribute, and clearing the filter restores them', async () => {
     const codebook = await readCodebook();
     const all = await views();
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { folder: folderArg(), codes: [REGULATORY] });
+    await (await testApi()).selectCodes({ folder: folderArg(), codes: [REGULATORY] });
 
     const harbour = { site: ['Harbour'] };
     await vscode.commands.executeCommand('qda.codebook.filter', { attributes: harbour });
@@ -493,7 +493,7 @@ describe('The Qualitative coding side panel', () => {
     // Documents without the attribute (earlier tests' scratch coding) drop out too.
     assertTreeCounts(h.codebook, codebook, await countsOnDisk(codebook, byFilter(harbour)));
     // Memos follow: Moorside's segment memos are not shown.
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { codes: [] });
+    await (await testApi()).selectCodes({ codes: [] });
     await eventually(async () => assert.deepEqual((await views()).memos.filter((m) => m.kind === 'segment' && m.where.startsWith('panel/')), []), 'Moorside memos to be filtered out');
 
     // Any of several values of one attribute, and two attributes together.
@@ -559,12 +559,12 @@ describe('The Qualitative coding side panel', () => {
     assert.equal(codeItem(v.codebook, renamed).description, counts, 'the same counts');
     assert.ok(unescapeMarkdown(codeItem(v.codebook, renamed).tooltip).includes(`id: ${REGULATORY}`));
     // Coded segments name it anew.
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { folder: folderArg(), codes: [REGULATORY] });
+    await (await testApi()).selectCodes({ folder: folderArg(), codes: [REGULATORY] });
     await eventually(async () => {
       const s = await views();
       assert.deepEqual(s.segments.flatMap((d) => d.children.map((c) => c.description)), [renamed, `${renamed}, ${await nameOf(DIVERGENT)}`, renamed]);
     }, 'the Coded segments view to use the new name');
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { codes: [] });
+    await (await testApi()).selectCodes({ codes: [] });
 
     assertSameBytes(await sidecarBytes(), sidecars, 'after renaming a code');
   });
@@ -725,7 +725,7 @@ describe('The Qualitative coding side panel', () => {
       assert.equal(nodeAt(s.codebook, 'Institutional work', 'Creating institutions').description, '1 · 1 doc · 3 with sub-codes');
       assertTreeCounts(s.codebook, codebook, disk);
     }, 'the counts after the deletion');
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { folder: folderArg(), codes: [CREATING] });
+    await (await testApi()).selectCodes({ folder: folderArg(), codes: [CREATING] });
     await eventually(async () => {
       const s = await views();
       assert.deepEqual(
@@ -742,7 +742,7 @@ describe('The Qualitative coding side panel', () => {
     assertSameBytes(await sidecarBytes(), sidecars, 'after undoing the deletion');
     assert.equal(await readText(codebookUri()), codebookText);
     await eventually(async () => assert.deepEqual((await views()).codebook, tree), 'the tree as before the deletion');
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { codes: [] });
+    await (await testApi()).selectCodes({ codes: [] });
     await vscode.commands.executeCommand('qda.codebook.groupByStage');
   });
 
@@ -789,7 +789,7 @@ describe('The Qualitative coding side panel', () => {
   });
 
   it('lists segment and code memos, and keeps markup in code names and memos as plain text', async () => {
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { codes: [] });
+    await (await testApi()).selectCodes({ codes: [] });
     const segment = (await readItems(CONSULTANT)).find((i) => quoteOf(i) === COMMISSIONER)!;
     const segmentMemo = 'The contract, not the argument, settled it. Compare Moorside.';
     await vscode.commands.executeCommand('qda.addMemo', { uri: fileUri(CONSULTANT).toString(), id: segment.id, memo: segmentMemo });
@@ -817,7 +817,7 @@ describe('The Qualitative coding side panel', () => {
     assert.equal(memoOf((await readItems(CONSULTANT)).find((i) => i.id === segment.id)!), segmentMemo);
 
     // Selecting a code keeps its memos and those of its segments.
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { folder: folderArg(), codes: [EVIDENCE] });
+    await (await testApi()).selectCodes({ folder: folderArg(), codes: [EVIDENCE] });
     await eventually(async () => {
       const m = (await views()).memos;
       assert.deepEqual(m.map((x) => [x.kind, x.text]), [
@@ -825,7 +825,7 @@ describe('The Qualitative coding side panel', () => {
         ['segment', WAITING_TIMES_MEMO],
       ]);
     }, 'the memos of the selected code');
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { codes: [] });
+    await (await testApi()).selectCodes({ codes: [] });
 
     // Markup in a code name and in memos stays text, unchanged, in what the view shows.
     const img = '<img src=x onerror=alert(1)>';
@@ -865,7 +865,7 @@ describe('The Qualitative coding side panel', () => {
     const evidence = await nameOf(EVIDENCE);
     const aligning = await nameOf(ALIGNING);
 
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { folder: folderArg(), codes: [EVIDENCE, ALIGNING] });
+    await (await testApi()).selectCodes({ folder: folderArg(), codes: [EVIDENCE, ALIGNING] });
     const filtered = await eventually(async () => {
       const v = await views();
       assert.equal(v.memosFilter.line, `Showing memos of 2 selected codes: ${evidence}, ${aligning}`);
@@ -888,13 +888,13 @@ describe('The Qualitative coding side panel', () => {
 
     // A new selection is followed again.
     await vscode.commands.executeCommand('qda.memos.showAll');
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { folder: folderArg(), codes: [EVIDENCE] });
+    await (await testApi()).selectCodes({ folder: folderArg(), codes: [EVIDENCE] });
     const one = await views();
     assert.equal(one.memosFilter.line, `Showing memos of 1 selected code: ${evidence}`);
     assert.equal(one.memosFilter.description, '1 selected code');
     assert.deepEqual(one.memos.filter((m) => m.kind === 'segment').map((m) => m.text), [WAITING_TIMES_MEMO]);
 
-    await vscode.commands.executeCommand('qda.codebook.selectCodes', { codes: [] });
+    await (await testApi()).selectCodes({ codes: [] });
     const none = await views();
     assert.equal(none.memosFilter.line, undefined);
     assert.deepEqual(none.memos, all);

@@ -3,14 +3,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
-import { activateWithCodebook, eventually, fileUri, readText, sleep, writeText } from './helpers';
+import { activateWithCodebook, eventually, fileUri, readText, sleep, testApi, writeText } from './helpers';
 
 interface State {
   readOnly: boolean;
   segments: { id: string; codes: string[]; text?: string }[];
   segmentAtCursor: boolean;
 }
-const state = async (uri: vscode.Uri) => (await vscode.commands.executeCommand<State>('qda.test.state', { uri: uri.toString() }))!;
+const state = async (uri: vscode.Uri) => (await (await testApi()).state({ uri: uri.toString() })) as State;
 const api = () => vscode.extensions.getExtension<TestApi>('orchestration-qda.orchestration-qda')!.exports;
 
 const TEXT = 'Interviewer: Who decides?\n\nChair: The board agrees the bypass protocol, then each spoke signs it.\n\nChair: Nobody asked the ambulance service.\n';

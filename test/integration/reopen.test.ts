@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { createAnnotation } from '../../src/core/annotations';
 import { serializeSidecar } from '../../src/core/sidecar/format';
 import { hashText, Text } from '../../src/core/text/text';
-import { activateWithCodebook, eventually, fileUri, readText, writeText } from './helpers';
+import { activateWithCodebook, eventually, fileUri, readText, testApi, writeText } from './helpers';
 
 interface State {
   loadedFrom: string;
@@ -17,7 +17,7 @@ interface Views {
   memos: { text?: string; memo?: string }[];
 }
 
-const state = async (uri: vscode.Uri) => (await vscode.commands.executeCommand<State>('qda.test.state', { uri: uri.toString() }))!;
+const state = async (uri: vscode.Uri) => (await (await testApi()).state({ uri: uri.toString() })) as State;
 
 const TEXT = [
   '# Spoke hospital interview',
@@ -41,7 +41,7 @@ function sidecarFor(docPath: string, id: string, quote: string, code: string, me
 /** Waits until the side panel's index has read a sidecar, recognised by its memo. */
 async function indexed(memo: string): Promise<void> {
   await eventually(async () => {
-    const views = (await vscode.commands.executeCommand<Views>('qda.test.views'))!;
+    const views = (await (await testApi()).views()) as Views;
     assert.ok(views.memos.some((m) => JSON.stringify(m).includes(memo)), `the memo “${memo}” is in the Memos view`);
   }, `the index to read the sidecar with the memo “${memo}”`);
 }
@@ -114,7 +114,7 @@ describe('Opening a coded document', () => {
     assert.equal(s.segments[0].memo, 'The director brokers between two spokes, after the pull');
     // The side panel follows too, whether its index read the file itself or took the editor's reading.
     await indexed('The director brokers between two spokes, after the pull');
-    const views = (await vscode.commands.executeCommand<Views>('qda.test.views'))!;
+    const views = (await (await testApi()).views()) as Views;
     assert.ok(!views.memos.some((m) => JSON.stringify(m).includes('First reading of the list')), 'the replaced memo is gone from the Memos view');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });

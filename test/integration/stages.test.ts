@@ -12,7 +12,7 @@
 // Stages view and the report show every document.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { eventually as waitFor, exists, fileUri, readText, writeText } from './helpers';
+import { eventually as waitFor, exists, fileUri, readText, testApi, writeText } from './helpers';
 
 const EXTENSION_ID = 'orchestration-qda.orchestration-qda';
 
@@ -196,8 +196,8 @@ interface CoreOutline {
   parses: ParseCounts;
 }
 async function coreOutline(uri: vscode.Uri): Promise<CoreOutline> {
-  const o = await vscode.commands.executeCommand<CoreOutline | undefined>('qda.test.outline', { uri: uri.toString() });
-  assert.ok(o, `qda.test.outline returned nothing for ${uri.path}`);
+  const o = (await (await testApi()).outline({ uri: uri.toString() })) as CoreOutline | undefined;
+  assert.ok(o, `the test API's outline returned nothing for ${uri.path}`);
   return o;
 }
 
@@ -281,8 +281,8 @@ interface TreeNode {
   children: TreeNode[];
 }
 async function stagesTree(): Promise<TreeNode[]> {
-  const v = await vscode.commands.executeCommand<{ stages?: TreeNode[] } | undefined>('qda.test.views');
-  assert.ok(v?.stages, 'qda.test.views has no stages tree');
+  const v = (await (await testApi()).views()) as { stages?: TreeNode[] } | undefined;
+  assert.ok(v?.stages, 'the test API gave no stages tree');
   return v.stages;
 }
 function child(nodes: readonly TreeNode[], label: string): TreeNode {
@@ -403,7 +403,7 @@ describe('Stage outlines', () => {
     // VS Code orders top-level symbols by position; the outline itself keeps the codebook's order
     // with "No stage" last.
     const core = await coreOutline(huddle.document.uri);
-    assert.ok(core.outline, 'qda.test.outline gave no outline');
+    assert.ok(core.outline, 'the test API gave no outline');
     assert.deepEqual(core.outline.groups.map((g) => g.name), [...codebook.stages.map((s) => s.name), NO_STAGE]);
     assert.deepEqual(core.outline.groups.filter((g) => g.items.length > 0).map((g) => g.name), [membership, relationships]);
   });
@@ -859,7 +859,7 @@ describe('Stage outlines', () => {
       await config().update('stageOutline', false, vscode.ConfigurationTarget.Workspace);
       assert.equal(config().get('stageOutline'), false);
       await waitFor(async () => assert.deepEqual(render(await stageGroups(uri)), []), 'the stage groups to go');
-      assert.equal((await coreOutline(uri)).outline, undefined, 'qda.test.outline still gives an outline');
+      assert.equal((await coreOutline(uri)).outline, undefined, 'the test API still gives an outline');
     } finally {
       await config().update('stageOutline', undefined, vscode.ConfigurationTarget.Workspace);
     }

@@ -3,7 +3,7 @@
 // where the editor's own tracking and the coding's rules could part.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateWithCodebook, eventually, fileUri, sleep, writeText } from './helpers';
+import { activateWithCodebook, eventually, fileUri, sleep, testApi, writeText } from './helpers';
 
 interface Drawn {
   loaded: boolean;
@@ -15,8 +15,8 @@ interface State {
   segments: { codes: string[]; text?: string }[];
 }
 
-const drawn = async (uri: vscode.Uri) => (await vscode.commands.executeCommand<Drawn>('qda.test.decorations', { uri: uri.toString() }))!;
-const state = async (uri: vscode.Uri) => (await vscode.commands.executeCommand<State>('qda.test.state', { uri: uri.toString() }))!;
+const drawn = async (uri: vscode.Uri) => (await (await testApi()).decorations({ uri: uri.toString() })) as Drawn;
+const state = async (uri: vscode.Uri) => (await (await testApi()).state({ uri: uri.toString() })) as State;
 /** Longer than the extension's redraw delay after typing. */
 const AFTER_REDRAW_MS = 600;
 

@@ -3,7 +3,7 @@
 // commands of the side panel that other suites do not drive.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateWithCodebook, eventually, fileUri, readText } from './helpers';
+import { activateWithCodebook, eventually, fileUri, readText, testApi } from './helpers';
 
 const DOC = 'transcripts/ward-rounds.md';
 const CODE = 'coordinating-activities';
@@ -22,7 +22,7 @@ interface State {
   diagnostics: { message: string }[];
 }
 
-const state = async (uri: vscode.Uri) => (await vscode.commands.executeCommand<State>('qda.test.state', { uri: uri.toString() }))!;
+const state = async (uri: vscode.Uri) => (await (await testApi()).state({ uri: uri.toString() })) as State;
 const folderArg = () => vscode.workspace.workspaceFolders![0].uri.toString();
 
 function hoverText(hovers: vscode.Hover[]): string {
@@ -93,7 +93,7 @@ describe('More of what researchers do in the editor and the panel', () => {
       return memo;
     }, 'the document memo in the sidecar');
     assert.equal(sidecar.body?.[0]?.value, 'Interview cut short by a bleep.');
-    const views = (await vscode.commands.executeCommand<{ memos: { kind: string; text: string }[] }>('qda.test.views'))!;
+    const views = (await (await testApi()).views()) as { memos: { kind: string; text: string }[] };
     assert.ok(views.memos.some((m) => m.kind === 'document' && m.text === 'Interview cut short by a bleep.'));
   });
 

@@ -9,13 +9,13 @@ import * as vscode from 'vscode';
 import { createAnnotation } from '../../src/core/annotations';
 import { parseSidecar, serializeSidecar } from '../../src/core/sidecar/format';
 import { Text } from '../../src/core/text/text';
-import { activateWithCodebook, eventually, fileUri, sleep } from './helpers';
+import { activateWithCodebook, eventually, fileUri, sleep, testApi } from './helpers';
 
 interface State {
   readOnly: boolean;
   segments: { id: string; codes: string[]; text?: string }[];
 }
-const state = async (uri: vscode.Uri) => (await vscode.commands.executeCommand<State>('qda.test.state', { uri: uri.toString() }))!;
+const state = async (uri: vscode.Uri) => (await (await testApi()).state({ uri: uri.toString() })) as State;
 
 const TEXT = 'Chair: The board agrees the bypass protocol.\n\nLead: Each spoke signs it, then the ambulance service is told.\n\nChair: Nobody asked the ambulance service first.\n';
 

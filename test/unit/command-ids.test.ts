@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { COMMAND_IDS } from '../../src/host/commandIds';
 
@@ -19,14 +19,19 @@ describe('Command ids', () => {
     assert.deepEqual(used.filter((c) => !ids.has(c)), []);
   });
 
-  it('src/extension.ts registers every command, each once', () => {
-    const source = readFileSync(path.join(root, 'src', 'extension.ts'), 'utf8');
-    const registered = [...source.matchAll(/\bcommand\('([^']+)'/g)].map((m) => m[1]);
+  it('the features register every command, each once, and only through their FeatureContext', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+    const sources = [...files(path.join(root, 'src', 'host')), path.join(root, 'src', 'extension.ts')].map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+    const registered = sources.flatMap(({ text }) => [...text.matchAll(/\bcommand\('([^']+)'/g)].map((m) => m[1]));
     assert.deepEqual([...registered].sort(), [...COMMAND_IDS].sort());
+    // Any other registration would escape this check (and the one list of features).
+    const direct = sources.filter(({ f, text }) => /registerCommand\(/.test(text) && !f.endsWith(path.join('features', 'feature.ts'))).map(({ f }) => path.relative(root, f));
+    assert.deepEqual(direct, []);
   });
 
-  it('test-only commands are hidden from the palette', () => {
-    const hidden = new Set(pkg.contributes.menus.commandPalette.filter((m) => (m as { when?: string }).when === 'false').map((m) => m.command));
-    assert.deepEqual(COMMAND_IDS.filter((id) => id.startsWith('qda.test.') && !hidden.has(id)), []);
+  it('no test-only command is contributed (tests reach the test API `activate` returns)', () => {
+    const titled = pkg.contributes.commands as { command: string; title: string }[];
+    assert.deepEqual(titled.filter((c) => c.command.startsWith('qda.test.') || /\bfor (tests|benchmarks)\b/.test(c.title)).map((c) => c.command), []);
   });
 });

@@ -331,6 +331,38 @@ describe('workspace index', () => {
     assert.deepEqual([...index.attributeValues()], [['site', ['Hospital C']]]);
   });
 
+  it('loadAll reads the files it is given instead of walking the store (the editor finds them with its file search)', async () => {
+    const files = {
+      'codebook.json': '{}',
+      'interviews/a.md': '---\nsite: Hospital C\n---\nText',
+      'interviews/a.md.annotations.json': sidecarText('interviews/a.md', [ann(1, ['tempo'])]),
+      'b.md': '---\nsite: Hospital D\n---\nText',
+      'b.md.annotations.json': sidecarText('b.md', [ann(1, ['conductor'])]),
+    };
+    const store = new MemoryStore(files);
+    const listed: string[] = [];
+    const list = store.list.bind(store);
+    store.list = (dir: string) => {
+      listed.push(dir);
+      return list(dir);
+    };
+    const seen: string[] = [];
+    const index = await loadAll(store, {
+      codebook: CB,
+      paths: ['interviews/a.md.annotations.json', 'interviews/a.md', 'codebook.json', 'notes.txt'],
+      attributes: (p, text) => {
+        seen.push(p);
+        const m = /^site: (.*)$/m.exec(text);
+        return m ? { site: m[1] } : undefined;
+      },
+    });
+    assert.deepEqual(listed, [], 'the store is not walked');
+    assert.deepEqual(seen, ['interviews/a.md'], 'only the documents given are read');
+    assert.deepEqual(index.codeCounts().get('tempo')?.segments, 1);
+    assert.equal(index.codeCounts().get('conductor')?.segments ?? 0, 0, 'a sidecar not given is not read');
+    assert.deepEqual([...index.attributeValues()], [['site', ['Hospital C']]]);
+  });
+
   it('takes a reading as read or written elsewhere, keeping what it needs: later changes to the reading do not reach it', () => {
     const path = 'c.md.annotations.json';
     const text = sidecarText('c.md', [ann(1, ['tempo'], { memo: 'x' }), ann(2, ['conductor'])]);

@@ -676,14 +676,20 @@ export interface LoadAllOptions {
   attributes?: (documentPath: string, text: string) => Attributes | undefined;
   /** Reads a sidecar (default: from the store, parsed); the extension reads through its SidecarFiles. */
   readSidecar?: (sidecarPath: string) => Promise<SidecarLoad | undefined>;
+  /**
+   * The files to read (store paths), instead of walking the store (the editor finds them with its
+   * own file search); those neither a sidecar nor, with `attributes`, a document are passed over.
+   */
+  paths?: readonly string[];
 }
 
-/** Walks the workspace once and indexes every sidecar (and, if asked, documents' attributes). */
+/** Walks the workspace once (or reads the files given) and indexes every sidecar (and, if asked, documents' attributes). */
 export async function loadAll(store: FileStore, options: LoadAllOptions = {}): Promise<WorkspaceIndex> {
   const index = options.index ?? new WorkspaceIndex(options.codebook);
   if (options.index && options.codebook) index.setCodebook(options.codebook);
   const readAttributes = options.attributes;
-  const paths = await walk(store, '', (p) => isSidecarPath(p) || (readAttributes !== undefined && isDocumentPath(p)));
+  const wanted = (p: string) => isSidecarPath(p) || (readAttributes !== undefined && isDocumentPath(p));
+  const paths = options.paths ? [...new Set(options.paths.filter(wanted))].sort() : await walk(store, '', wanted);
   const readSidecar = options.readSidecar ?? (async (p: string) => {
     const read = await readSidecarText(store, p);
     if (read === undefined) return undefined;
