@@ -145,8 +145,13 @@ const NOT_SEARCHED = `**/{${[...IGNORED_FOLDERS].join(',')}}/**`;
  * passed over, as the qda command's walk passes them over: a linked file or folder would be
  * counted twice, or refused as lying outside the workspace.
  */
-export async function indexedFiles(folder: Pick<Folder, 'folder' | 'store'>): Promise<string[]> {
-  const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder.folder, INDEXED), NOT_SEARCHED);
+export async function indexedFiles(folder: Pick<Folder, 'folder' | 'store'>): Promise<string[] | undefined> {
+  const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder.folder, INDEXED), NOT_SEARCHED).then(
+    (uris) => uris,
+    () => [] as vscode.Uri[],
+  );
+  // A virtual folder without a file-search provider finds nothing: the core walks it instead.
+  if (found.length === 0 && folder.folder.uri.scheme !== 'file') return undefined;
   const paths = found.map((u) => folder.store.relative(u)).filter((p): p is string => p !== undefined && p !== '');
   const folders = new Set<string>();
   for (const p of paths) for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) folders.add(p.slice(0, i));

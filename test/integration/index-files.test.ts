@@ -30,7 +30,7 @@ describe('The files the index reads', () => {
 
   it('are the documents and sidecars VS Code finds, without excluded folders, links or temporary files', async () => {
     const folder = vscode.workspace.workspaceFolders![0];
-    const paths = (await indexedFiles({ folder, store: new WorkspaceStore(folder.uri) })).filter((p) => p.startsWith(`${BASE}/`)).sort();
+    const paths = ((await indexedFiles({ folder, store: new WorkspaceStore(folder.uri) })) ?? []).filter((p) => p.startsWith(`${BASE}/`)).sort();
     assert.deepEqual(paths, [`${BASE}/Upper.MD`, `${BASE}/kept.md`, `${BASE}/kept.md.annotations.json`, `${BASE}/real/r.md.annotations.json`]);
   });
 });
