@@ -232,10 +232,6 @@ async function anchor(args: string[], out: Out): Promise<number> {
     out.log(JSON.stringify(doc.results.map((r) => ({ id: r.id, status: r.status, start: r.start ?? null, end: r.end ?? null, confidence: r.confidence, certainty: r.certainty, reason: r.reason })), null, 2));
   } else {
     for (const p of anchoringProblems(doc)) out.log(formatProblem(p));
-    // Placed on an unchanged quote, but unsure of the place (its context changed): say so too.
-    doc.results.forEach((r, i) => {
-      if (r.status === 'moved' && r.certainty !== 'high') out.log(`${doc.path}: a coded segment ("${doc.sidecar.annotations[i].exact.replace(/\s+/g, ' ').trim().slice(0, 60)}") was placed with ${r.certainty} confidence (${Math.round(r.confidence * 100)}%): ${r.reason}`);
-    });
     const count = (s: string) => doc.results.filter((r) => r.status === s).length;
     const unsure = doc.results.filter((r) => r.status !== 'orphan' && r.certainty !== 'high').length;
     out.log(`${doc.results.length} segments: ${count('exact')} exact, ${count('moved')} moved, ${count('fuzzy')} fuzzy, ${count('orphan')} orphaned${unsure > 0 ? `; ${unsure} placed with less than high confidence (check ${unsure === 1 ? 'it' : 'them'})` : ''}.`);

@@ -185,15 +185,33 @@ export function codingWriteProblems(
   return out;
 }
 
+/**
+ * Which placements a researcher is asked to look at, and how: one rule for `qda anchor`, `qda
+ * validate` and the editor's Problems panel. A segment that lost its place; one re-attached
+ * approximately; one placed on its unchanged quote but elsewhere, with less than high confidence
+ * (its context changed). Others are found as they were, or moved with their context.
+ */
+export function placementToCheck(r: Pick<AnchorResult, 'status' | 'certainty'>): 'lost' | 'approximate' | 'unsure' | undefined {
+  if (r.status === 'orphan') return 'lost';
+  if (r.status === 'fuzzy') return 'approximate';
+  if (r.status === 'moved' && r.certainty !== 'high') return 'unsure';
+  return undefined;
+}
+
+/** How sure a placement is, in words and figures: "medium confidence (72%)". */
+export const sureness = (r: Pick<AnchorResult, 'certainty' | 'confidence'>): string => `${r.certainty} confidence (${Math.round(r.confidence * 100)}%)`;
+
 export function anchoringProblems(doc: LoadedDocument): Problem[] {
   const out: Problem[] = [];
   doc.results.forEach((r, i) => {
     const a = doc.sidecar.annotations[i];
-    if (r.status === 'orphan') {
+    const check = placementToCheck(r);
+    if (check === 'lost') {
       out.push({ file: doc.path, severity: 'error', message: `A coded segment lost its place ("${shorten(a.exact)}"; codes: ${a.codes.join(', ') || 'none'}): ${r.reason} It is kept in ${doc.sidecarPath}.` });
-    } else if (r.status === 'fuzzy') {
+    } else if (check) {
       const at = r.start !== undefined ? lineColumn(doc.text.text, doc.text.toUtf16(r.start)) : {};
-      out.push({ file: doc.path, ...at, severity: 'warning', message: `A coded segment was re-attached approximately ("${shorten(a.exact)}"): ${r.reason} Check it.` });
+      const what = check === 'approximate' ? 're-attached approximately' : 'placed elsewhere, on its unchanged quote';
+      out.push({ file: doc.path, ...at, severity: 'warning', message: `A coded segment was ${what}, with ${sureness(r)} ("${shorten(a.exact)}"): ${r.reason}` });
     }
   });
   return out;

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { refreshQuote } from '../core/annotations';
 import { applyChange, type TextChange } from '../core/anchoring/live';
-import type { AnchorStatus, Annotation } from '../core/model/annotation';
+import type { AnchorCertainty, AnchorStatus, Annotation } from '../core/model/annotation';
 import type { Problem } from '../core/problems';
 import type { FileStamp } from '../core/sidecar/files';
 import { anchorDocument } from '../core/project';
@@ -24,6 +24,9 @@ export interface Segment {
   /** How it anchored when loaded ("exact" for segments made in this session). */
   status: AnchorStatus;
   reason?: string;
+  /** How sure the placement is (as the core's re-anchoring says; 1 and high for segments made or moved by typing). */
+  confidence?: number;
+  certainty?: AnchorCertainty;
 }
 
 export const copyAnnotation = (a: Annotation): Annotation => ({ ...a, codes: [...a.codes] });
@@ -119,6 +122,8 @@ export class CodedDocument {
         end: ann.end === undefined ? undefined : mapper.toDocumentOffset(ann.end),
         status: r.status,
         reason: r.reason,
+        confidence: r.confidence,
+        certainty: r.certainty,
       };
     });
     this.positionsChanged = counts.moved + counts.fuzzy + counts.orphan > 0;

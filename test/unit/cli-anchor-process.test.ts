@@ -75,7 +75,7 @@ describe('qda anchor as a process, output through a pipe', function () {
     write('short.md', original, original.replace('Alpha beta gamma. We said yes. Delta epsilon zeta eta theta iota kappa lambda mu.', 'Something else.'), [a]);
     const r = run('anchor', 'short.md');
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /\("We said yes\."\) was placed with (low|medium) confidence \(\d+%\)/);
+    assert.match(r.stdout, /was placed elsewhere, on its unchanged quote, with (low|medium) confidence \(\d+%\) \("We said yes\."\)/);
     assert.match(r.stdout, /1 segments: 0 exact, 1 moved, 0 fuzzy, 0 orphaned; 1 placed with less than high confidence \(check it\)\./);
   });
 });

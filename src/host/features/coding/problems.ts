@@ -4,7 +4,7 @@
  * selection), segments re-attached approximately, and codes missing from the codebook.
  */
 import * as vscode from 'vscode';
-import { shorten } from '../../../core/project';
+import { placementToCheck, shorten, sureness } from '../../../core/project';
 import { isWholeDocument } from '../../../core/sidecar/format';
 import type { CodedDocument } from '../../codedDocument';
 import type { CodingManager } from '../../codingManager';
@@ -55,8 +55,11 @@ export class CodingProblems implements vscode.Disposable, vscode.CodeActionProvi
         continue;
       }
       const range = rangeOf(doc.document, s.start, s.end);
-      if (s.status === 'fuzzy') {
-        const d = new vscode.Diagnostic(range, `Coded segment re-attached approximately (${codes}): ${s.reason ?? ''} Check it.`, vscode.DiagnosticSeverity.Information);
+      const placement = { status: s.status, certainty: s.certainty ?? 'high', confidence: s.confidence ?? 1 };
+      const check = placementToCheck(placement);
+      if (check === 'approximate' || check === 'unsure') {
+        const what = check === 'approximate' ? 're-attached approximately' : 'placed elsewhere, on its unchanged quote';
+        const d = new vscode.Diagnostic(range, `Coded segment ${what}, with ${sureness(placement)} (${codes}): ${s.reason ?? ''}`, vscode.DiagnosticSeverity.Information);
         d.source = 'Orchestration QDA';
         out.push(d);
       }
