@@ -75,7 +75,8 @@ export interface FileEvent {
 export interface WatchableStore extends FileStore {
   /**
    * Calls `listener` for every created, changed or deleted file whose name ends with `suffix`, and
-   * for every deleted path that may be a folder (a folder deleted with its files is reported alone).
+   * for every created or deleted path that may be a folder (a folder deleted, made or moved with
+   * its files is reported alone).
    */
   watch(suffix: string, listener: (e: FileEvent) => void): { dispose(): void };
 }

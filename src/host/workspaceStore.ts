@@ -137,12 +137,14 @@ export class WorkspaceStore implements WatchableStore {
     watcher.onDidCreate(on('created'));
     watcher.onDidChange(on('changed'));
     watcher.onDidDelete(on('deleted'));
-    // A folder deleted with the files in it is reported as the folder alone.
-    const folders = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.root, '**'), true, true, false);
-    folders.onDidDelete((uri) => {
+    // A folder deleted, made or moved with the files in it is reported as the folder alone.
+    const folders = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.root, '**'), false, true, false);
+    const onFolder = (kind: FileEvent['kind']) => (uri: vscode.Uri) => {
       const path = this.relative(uri);
-      if (path !== undefined && !path.endsWith(suffix)) listener({ path, kind: 'deleted' });
-    });
+      if (path !== undefined && !path.endsWith(suffix)) listener({ path, kind });
+    };
+    folders.onDidDelete(onFolder('deleted'));
+    folders.onDidCreate(onFolder('created'));
     return vscode.Disposable.from(watcher, folders);
   }
 

@@ -155,6 +155,22 @@ describe('Sidecar files: one pipeline for every read and write', () => {
     }
   });
 
+  it('hears of the sidecars in a folder moved outside the editor (git mv), reported as the two folders alone', async () => {
+    const { store, heard } = setup();
+    await store.writeOutside('old/a.md.annotations.json', serializeSidecar(sidecar([['a']]), 'old/a.md'));
+    await store.writeOutside('old/deep/b.md.annotations.json', serializeSidecar(sidecar([['b']]), 'old/deep/b.md'));
+    await store.flush();
+    heard.length = 0;
+    await store.moveFolder('old', 'new');
+    await store.flush();
+    assert.deepEqual(heard.map((h) => [h.path, h.load?.sidecar?.annotations[0].codes.join() ?? null]).sort(), [
+      ['new/a.md.annotations.json', 'a'],
+      ['new/deep/b.md.annotations.json', 'b'],
+      ['old/a.md.annotations.json', null],
+      ['old/deep/b.md.annotations.json', null],
+    ]);
+  });
+
   it('moves the kept reading with a renamed sidecar, and tells the subscribers', async () => {
     const { store, files, heard } = setup();
     const sc = sidecar([['a']]);

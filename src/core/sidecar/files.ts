@@ -12,7 +12,7 @@
  *   written is read, checked and announced to the subscribers (`onDidChange`), once.
  * Readings handed out are copies: anchoring a document's coding changes it.
  */
-import { withLock, type FileStat, type FileStore, type WatchableStore } from '../store';
+import { walk, withLock, type FileStat, type FileStore, type WatchableStore } from '../store';
 import { sameBytes } from './encode';
 import { compareAnnotations, copySidecarLoad, parseSidecarBytes, type Sidecar, type SidecarLoad } from './format';
 import { SIDECAR_SUFFIX } from './iri';
@@ -182,8 +182,12 @@ export class SidecarFiles {
   /** A file event from the watcher: reads the file when it brings new bytes, and tells the subscribers. */
   async fileChanged(path: string, deleted: boolean): Promise<void> {
     if (!path.endsWith(SIDECAR_SUFFIX)) {
-      // A deleted folder takes the sidecars in it along.
-      if (deleted) for (const known of [...this.known.keys()]) if (known.startsWith(path + '/')) await this.fileChanged(known, true);
+      // A deleted folder takes the sidecars in it along; a folder made (or moved) here brings its own.
+      if (deleted) {
+        for (const known of [...this.known.keys()]) if (known.startsWith(path + '/')) await this.fileChanged(known, true);
+      } else if ((await this.store.stat(path).catch(() => undefined))?.type === 'directory') {
+        for (const p of await walk(this.store, path, (f) => f.endsWith(SIDECAR_SUFFIX)).catch(() => [] as string[])) await this.fileChanged(p, false);
+      }
       return;
     }
     const k = this.known.get(path);

@@ -24,8 +24,8 @@ export class WatchedMemoryStore extends MemoryStore implements WatchableStore {
   async flush(): Promise<void> {
     const events = this.pending;
     this.pending = [];
-    for (const e of events) for (const w of this.watchers) if (e.path.endsWith(w.suffix) || e.kind === 'deleted') w.listener(e);
-    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    for (const e of events) for (const w of this.watchers) if (e.path.endsWith(w.suffix) || e.kind !== 'changed') w.listener(e);
+    for (let i = 0; i < 100; i++) await new Promise((r) => setImmediate(r));
   }
 
   /** A change made outside (git, another program): written, and reported later. */
@@ -44,6 +44,12 @@ export class WatchedMemoryStore extends MemoryStore implements WatchableStore {
   override async delete(path: string): Promise<void> {
     await super.delete(path);
     this.queue(path, 'deleted');
+  }
+
+  /** Moves a folder with its files, reported as the two folders alone (as VS Code's watcher does). */
+  async moveFolder(from: string, to: string): Promise<void> {
+    for (const p of [...this.files.keys()]) if (p.startsWith(from + '/')) await super.rename(p, to + p.slice(from.length));
+    this.pending.push({ path: from, kind: 'deleted' }, { path: to, kind: 'created' });
   }
 
   /** Deletes a folder with its files, reported as the folder alone (as VS Code's watcher does). */
