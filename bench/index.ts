@@ -106,6 +106,7 @@ function makeWorkspace(): Workspace {
         created: '2026-03-04T05:06:07Z',
         modified: '2026-03-04T05:06:07Z',
         codes,
+        target: 'passage',
         start,
         end,
         exact: `passage ${n} about the network and its orchestration`,

@@ -7,7 +7,7 @@
  * Positions here are UTF-16 offsets, as in Hypothesis; the caller converts.
  */
 import search from 'approx-string-match';
-import type { AnchorResult, Annotation } from '../src/core/model/annotation';
+import { setTarget, type AnchorResult, type Annotation } from '../src/core/model/annotation';
 import type { Text } from '../src/core/text/text';
 
 export interface QuoteMatch {
@@ -89,15 +89,13 @@ export function naiveReanchor(text: Text, annotations: readonly Annotation[], ex
     const hint = ann.start !== undefined ? text.toUtf16(Math.min(ann.start, text.length)) : undefined;
     const m = matchQuote(t, ann.exact, { prefix: ann.prefix, suffix: ann.suffix, hint }, exactFirst);
     if (!m) {
-      ann.start = undefined;
-      ann.end = undefined;
+      setTarget(ann, { target: 'lost' });
       return { id: ann.id, status: 'orphan', confidence: 0, certainty: 'low', reason: 'Not found.' } satisfies AnchorResult;
     }
     const start = text.toCodePoint(m.start);
     const end = text.toCodePoint(m.end);
     const status = m.errors > 0 ? 'fuzzy' : start === ann.start && end === ann.end ? 'exact' : 'moved';
-    ann.start = start;
-    ann.end = end;
+    setTarget(ann, { target: 'passage', start, end });
     // Hypothesis reports no confidence; its normalised score stands in for one.
     const confidence = Math.round(m.score * 100) / 100;
     return { id: ann.id, status, start, end, confidence, certainty: confidence >= 0.8 ? 'high' : confidence >= 0.5 ? 'medium' : 'low', reason: 'Best match.' } satisfies AnchorResult;

@@ -34,6 +34,7 @@ export function createAnnotation(text: Text, spec: NewAnnotation): Annotation {
     created: at,
     modified: at,
     codes: [...new Set(spec.codes)],
+    target: 'passage',
     start: spec.start,
     end: spec.end,
     exact: '',

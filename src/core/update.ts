@@ -76,7 +76,7 @@ export function applyAnnotationChanges(annotations: Annotation[], changes: Annot
 const PARTS: readonly (readonly (keyof Annotation)[])[] = [
   ['codes'],
   ['memo'],
-  ['start', 'end', 'exact', 'prefix', 'suffix'],
+  ['target', 'start', 'end', 'exact', 'prefix', 'suffix'],
   ['creator'],
   ['created'],
   ['kept'],

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { refreshQuote } from '../core/annotations';
 import { applyChange, type TextChange } from '../core/anchoring/live';
-import type { AnchorCertainty, AnchorStatus, Annotation } from '../core/model/annotation';
+import { setTarget, type AnchorCertainty, type AnchorStatus, type Annotation } from '../core/model/annotation';
 import type { Problem } from '../core/problems';
 import type { FileStamp } from '../core/sidecar/files';
 import { anchorDocument } from '../core/project';
@@ -168,12 +168,10 @@ export class CodedDocument {
     const annotations = this.segments.map((s) => {
       const ann = s.ann;
       if (s.start !== undefined && s.end !== undefined) {
-        ann.start = mapper.toCodePoint(s.start);
-        ann.end = mapper.toCodePoint(s.end);
+        setTarget(ann, { target: 'passage', start: mapper.toCodePoint(s.start), end: mapper.toCodePoint(s.end) });
         refreshQuote(ann, mapper.text);
       } else {
-        ann.start = undefined;
-        ann.end = undefined;
+        if (ann.target === 'passage') setTarget(ann, { target: 'lost' });
       }
       return ann;
     });

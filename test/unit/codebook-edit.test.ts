@@ -32,7 +32,7 @@ const OLD = '2026-02-03T04:05:06Z';
 const NOW = new Date('2026-05-06T07:08:09Z');
 
 function ann(k: number, codes: string[], memo?: string): Annotation {
-  const a: Annotation = { id: uuid(k), creator: 'Ana', created: OLD, modified: OLD, codes, start: k * 10, end: k * 10 + 4, exact: `q${k}`, prefix: '', suffix: '' };
+  const a: Annotation = { id: uuid(k), creator: 'Ana', created: OLD, modified: OLD, codes, target: 'passage', start: k * 10, end: k * 10 + 4, exact: `q${k}`, prefix: '', suffix: '' };
   if (memo !== undefined) a.memo = memo;
   return a;
 }

@@ -15,6 +15,7 @@ const ann = (codes: string[], memo?: string, id = 'urn:uuid:00000000-0000-4000-8
   modified: '2026-11-01T09:00:00Z',
   codes,
   ...(memo !== undefined ? { memo } : {}),
+  target: 'passage',
   start: 0,
   end: 5,
   exact: 'Hello',

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { createAnnotation } from '../../src/core/annotations';
-import type { Annotation } from '../../src/core/model/annotation';
+import { retarget, type Annotation } from '../../src/core/model/annotation';
 import { loadDocument, saveDocument } from '../../src/core/project';
 import { MemoryStore } from '../../src/core/store-memory';
 import { annotationChanges, applyAnnotationChanges, rebaseAnnotations, updateDocument } from '../../src/core/update';
@@ -163,12 +163,14 @@ describe('concurrent writers of one sidecar', function () {
 });
 
 describe('Rebasing one writer\'s annotations onto another\'s save', () => {
-  const A = (over: Partial<Annotation> & { id: string }): Annotation => ({ creator: 'Ana', created: '2026-11-01T09:00:00Z', modified: '2026-11-01T09:00:00Z', codes: ['a'], start: 0, end: 5, exact: 'Hello', prefix: '', suffix: ' world', ...over });
+  type Over = Partial<Omit<Annotation, 'target' | 'start' | 'end'>> & { id: string; start?: number; end?: number };
+  const A = (over: Over): Annotation => ({ creator: 'Ana', created: '2026-11-01T09:00:00Z', modified: '2026-11-01T09:00:00Z', codes: ['a'], exact: 'Hello', prefix: '', suffix: ' world', ...over, target: 'passage', start: over.start ?? 0, end: over.end ?? 5 });
+  const moved = (a: Annotation, start: number, end: number): Annotation => retarget(a, { target: 'passage', start, end });
   const id = (n: number) => `urn:uuid:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
   it('keeps their recode of a segment we only moved, and our move', () => {
     const b = A({ id: id(1) });
-    const out = rebaseAnnotations([b], [{ ...b, start: 7, end: 12, modified: '2026-11-02T00:00:00Z' }], [{ ...b, codes: ['b'], modified: '2026-11-03T00:00:00Z' }]);
+    const out = rebaseAnnotations([b], [{ ...moved(b, 7, 12), modified: '2026-11-02T00:00:00Z' }], [{ ...b, codes: ['b'], modified: '2026-11-03T00:00:00Z' }]);
     assert.deepEqual(out.map((a) => [a.codes, a.start, a.end, a.modified]), [[['b'], 7, 12, '2026-11-03T00:00:00Z']]);
   });
 
@@ -190,7 +192,7 @@ describe('Rebasing one writer\'s annotations onto another\'s save', () => {
       fc.property(fc.array(part, { minLength: 1, maxLength: 5 }), fc.array(fc.option(part, { nil: null }), { maxLength: 5 }), fc.array(fc.option(part, { nil: null }), { maxLength: 5 }), (bases, oursSpec, theirsSpec) => {
         const base = bases.map((p, i) => A({ id: id(i), codes: p.codes, memo: p.memo, start: p.start, end: p.start + 5 }));
         const edit = (spec: (typeof oursSpec)[number] | undefined, a: Annotation): Annotation | undefined =>
-          spec === undefined ? a : spec === null ? undefined : { ...a, codes: spec.codes, memo: spec.memo, start: spec.start, end: spec.start + 5 };
+          spec === undefined ? a : spec === null ? undefined : { ...moved(a, spec.start, spec.start + 5), codes: spec.codes, memo: spec.memo };
         const ours = base.map((a, i) => edit(oursSpec[i], a)).filter((a): a is Annotation => !!a);
         const theirs = base.map((a, i) => edit(theirsSpec[i], a)).filter((a): a is Annotation => !!a);
         const out = new Map(rebaseAnnotations(base, ours, theirs).map((a) => [a.id, a]));
@@ -208,5 +210,15 @@ describe('Rebasing one writer\'s annotations onto another\'s save', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('Rebasing keeps what an annotation points at consistent', () => {
+  it('a segment we re-attached (lost → at a place) stays at its place over their edit of its codes', () => {
+    const lost: Annotation = { id: 'urn:uuid:00000000-0000-4000-8000-000000000009', creator: 'Ana', created: '2026-11-01T09:00:00Z', modified: '2026-11-01T09:00:00Z', codes: ['a'], target: 'lost', exact: 'Hello', prefix: '', suffix: '' };
+    const ours = retarget(lost, { target: 'passage', start: 3, end: 8 });
+    const [out] = rebaseAnnotations([lost], [ours], [{ ...lost, codes: ['b'] }]);
+    assert.equal(out.target, 'passage');
+    assert.deepEqual([out.start, out.end, out.codes], [3, 8, ['b']]);
   });
 });

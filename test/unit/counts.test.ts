@@ -59,14 +59,11 @@ function annotation(k: number, a: { codes: string[]; kind: string; memo?: string
     created: '2026-02-03T04:05:06Z',
     modified: '2026-02-03T04:05:06Z',
     codes: a.codes,
+    ...(a.kind === 'passage' ? { target: 'passage' as const, start: a.start, end: a.start + 5 } : whole ? { target: 'document' as const } : { target: 'lost' as const }),
     exact: whole ? '' : `quote ${k}`,
     prefix: '',
     suffix: '',
   };
-  if (a.kind === 'passage') {
-    ann.start = a.start;
-    ann.end = a.start + 5;
-  }
   if (a.memo !== undefined || whole) ann.memo = a.memo ?? 'a document memo';
   return ann;
 }

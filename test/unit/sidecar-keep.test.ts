@@ -3,6 +3,7 @@
  * kept through load, edit and save; what cannot be kept faithfully makes the file read-only.
  */
 import assert from 'node:assert/strict';
+import { retarget } from '../../src/core/model/annotation';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -186,7 +187,7 @@ describe('sidecar: content this version does not understand is kept', () => {
 
   it('keeps a whole-document target written as an IRI or with other properties', () => {
     const memo = createAnnotation(text, { start: 0, end: 1, codes: [], creator: 'Ana', id: ID(3), now: NOW });
-    const s: Sidecar = { ...base(), annotations: [{ ...memo, start: undefined, end: undefined, exact: '', prefix: '', suffix: '', memo: 'About the interview' }] };
+    const s: Sidecar = { ...base(), annotations: [{ ...retarget(memo, { target: 'document' }), exact: '', prefix: '', suffix: '', memo: 'About the interview' }] };
     const page = JSON.parse(serializeSidecar(s, 'd.md'));
     items(page)[0].target = 'file:d.md';
     assert.deepEqual(roundTrip(write(page)), page);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { retarget } from '../../src/core/model/annotation';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createAnnotation } from '../../src/core/annotations';
@@ -42,7 +43,7 @@ describe('W3C Web Annotation conformance (Annotation MUSTs)', function () {
     const now = new Date('2026-01-02T03:04:05Z');
     const a = createAnnotation(text, { start: 0, end: 12, codes: ['brokering-relations'], creator: 'Ana', now });
     const b = createAnnotation(text, { start: 13, end: 40, codes: ['strategic-use-of-evidence', 'relational leadership/ä'], creator: 'Ben', memo: 'Note **this**', now });
-    const orphan = { ...createAnnotation(text, { start: 44, end: 69, codes: ['regulatory-pressure'], creator: 'Cy', now }), start: undefined, end: undefined };
+    const orphan = retarget(createAnnotation(text, { start: 44, end: 69, codes: ['regulatory-pressure'], creator: 'Cy', now }), { target: 'lost' });
     const sidecar: Sidecar = { version: 1, id: 'urn:uuid:00000000-0000-4000-8000-000000000000', annotations: [a, b, orphan] };
     // What saving writes (encodeSidecar), and its definition (serializeSidecar).
     const name = 'interviews/Network director (draft) #2.md';

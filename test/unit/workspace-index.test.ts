@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { CodebookIndex } from '../../src/core/codebook/codebook';
 import { loadAll, WorkspaceIndex, type Attributes, type IndexFilter } from '../../src/core/index/workspaceIndex';
-import type { Annotation } from '../../src/core/model/annotation';
+import { retarget, type Annotation } from '../../src/core/model/annotation';
 import type { Codebook } from '../../src/core/model/codebook';
 import { createDocumentMemo, isWholeDocument, parseSidecar, serializeSidecar, type Sidecar } from '../../src/core/sidecar/format';
 import { MemoryStore } from '../../src/core/store-memory';
@@ -18,8 +18,7 @@ function ann(k: number, codes: string[], o: { start?: number; end?: number; memo
     created: '2026-02-03T04:05:06Z',
     modified: '2026-02-03T04:05:06Z',
     codes,
-    start: o.whole ? undefined : (o.start ?? k * 10),
-    end: o.whole ? undefined : (o.end ?? k * 10 + 5),
+    ...(o.whole ? { target: 'document' as const } : { target: 'passage' as const, start: o.start ?? k * 10, end: o.end ?? k * 10 + 5 }),
     exact: o.whole ? '' : (o.exact ?? `quote ${k}`),
     prefix: '',
     suffix: '',
@@ -385,7 +384,7 @@ describe('document memos in sidecars', () => {
   const doc: Sidecar = {
     version: 1,
     id: PAGE_ID,
-    annotations: [ann(2, ['tempo'], { start: 0, end: 5 }), createDocumentMemo({ memo: 'The whole interview: *tense*', creator: 'Ana', id: uuid(1), now: new Date('2026-01-02T03:04:05Z') }), { ...ann(3, ['composer']), start: undefined, end: undefined }],
+    annotations: [ann(2, ['tempo'], { start: 0, end: 5 }), createDocumentMemo({ memo: 'The whole interview: *tense*', creator: 'Ana', id: uuid(1), now: new Date('2026-01-02T03:04:05Z') }), retarget(ann(3, ['composer']), { target: 'lost' })],
   };
 
   it('are written with a target naming the document only, and read back to identical bytes', () => {

@@ -43,6 +43,7 @@ export function applyChange<T extends Span>(annotations: readonly T[], change: T
       // The whole segment was removed: keep it as an orphan with its last quote.
       ann.start = undefined;
       ann.end = undefined;
+      if ('target' in ann) (ann as { target: string }).target = 'lost'; // an annotation itself: its place is lost
       orphaned.push(ann);
       continue;
     }

@@ -20,7 +20,7 @@
  * Every result carries a confidence (0–1), the same in words, and a plain-language reason.
  */
 import search from 'approx-string-match';
-import type { AnchorCertainty, AnchorResult, Annotation } from '../model/annotation';
+import { setTarget, type AnchorCertainty, type AnchorResult, type Annotation } from '../model/annotation';
 import type { Text } from '../text/text';
 
 export interface ReanchorOptions {
@@ -403,8 +403,7 @@ export function reanchor(text: Text, annotations: readonly Annotation[], options
   }
   for (const ann of annotations) {
     const r = results.get(ann)!;
-    ann.start = r.start;
-    ann.end = r.end;
+    setTarget(ann, r.start !== undefined && r.end !== undefined ? { target: 'passage', start: r.start, end: r.end } : ann.target === 'document' ? { target: 'document' } : { target: 'lost' });
   }
   return annotations.map((a) => results.get(a)!);
 }
@@ -433,7 +432,7 @@ function anchorOne(text: Text, t: string, ann: Annotation, shift: number, opts: 
     // A passage recorded by its position only (written by another tool): it stays there; saving fills in its quote.
     if (hasPos && ann.end! > ann.start!) return { id, status: 'exact', start: ann.start, end: ann.end, confidence: 1, certainty: 'high', reason: 'Recorded by its position only; kept there.' };
     // A memo on the whole document has neither a position nor a quote: nothing to anchor.
-    if (ann.start === undefined && ann.end === undefined && ann.kept?.passage !== true) return { id, status: 'exact', confidence: 1, certainty: 'high', reason: 'A note on the whole document: nothing to find.' };
+    if (ann.target === 'document') return { id, status: 'exact', confidence: 1, certainty: 'high', reason: 'A note on the whole document: nothing to find.' };
     return { id, status: 'orphan', confidence: 0, certainty: 'low', reason: 'The annotation has no quoted text to look for.' };
   }
   const recorded = ann.start ?? 0;

@@ -1,8 +1,5 @@
-/**
- * A coded segment. Positions count Unicode code points over the document text with its BOM
- * removed and every CRLF (or lone CR) turned into LF; `end` is exclusive.
- */
-export interface Annotation {
+/** What every annotation has, whatever it points at. */
+interface AnnotationCommon {
   /** "urn:uuid:…" */
   id: string;
   /** The coder's name. */
@@ -14,10 +11,7 @@ export interface Annotation {
   codes: string[];
   /** Optional memo, Markdown. */
   memo?: string;
-  /** Code-point positions; undefined when the annotation is an orphan (its text is gone). */
-  start?: number;
-  end?: number;
-  /** The quoted text and up to 32 code points of context either side, as last anchored. */
+  /** The quoted text and up to 32 code points of context either side, as last anchored ('' for the whole document). */
   exact: string;
   prefix: string;
   suffix: string;
@@ -27,6 +21,58 @@ export interface Annotation {
    * Never changed in place: copies of an annotation share it.
    */
   kept?: KeptContent;
+}
+
+/** A passage at a place: code-point positions over the normalised text, `end` exclusive. */
+export interface PassageTarget {
+  target: 'passage';
+  start: number;
+  end: number;
+}
+
+/** A passage whose place is lost (an orphan: its text is gone); found again by its quote, never deleted. */
+export interface LostTarget {
+  target: 'lost';
+  start?: undefined;
+  end?: undefined;
+}
+
+/** The whole document (a document memo, or codes on the whole document). */
+export interface DocumentTarget {
+  target: 'document';
+  start?: undefined;
+  end?: undefined;
+}
+
+export type AnnotationTarget = PassageTarget | LostTarget | DocumentTarget;
+
+/**
+ * A coded segment or memo: what it says (codes, memo) and what it points at, one explicit kind of
+ * target. Positions count Unicode code points over the document text with its BOM removed and
+ * every CRLF (or lone CR) turned into LF; `end` is exclusive.
+ */
+export type Annotation = AnnotationCommon & AnnotationTarget;
+
+/** The annotation pointing at another target (a copy; what it says is kept). */
+export function retarget(a: Annotation, t: AnnotationTarget): Annotation {
+  const { start: _s, end: _e, target: _t, ...rest } = a;
+  void _s;
+  void _e;
+  void _t;
+  return t.target === 'passage' ? { ...rest, target: 'passage', start: t.start, end: t.end } : { ...rest, target: t.target };
+}
+
+/** Points the annotation itself at a new target (for anchoring, which moves what it is given). */
+export function setTarget(a: Annotation, t: AnnotationTarget): void {
+  const m = a as unknown as Record<string, unknown>;
+  m.target = t.target;
+  if (t.target === 'passage') {
+    m.start = t.start;
+    m.end = t.end;
+  } else {
+    delete m.start;
+    delete m.end;
+  }
 }
 
 /** A JSON object's properties as [name, value] pairs, in the order read. */

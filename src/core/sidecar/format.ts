@@ -40,7 +40,7 @@ import addFormats from 'ajv-formats';
 import sidecarSchema from '../../../schemas/sidecar.schema.json';
 import { newAnnotationId, timestamp } from '../annotations';
 import { findNodeAtLocation, parseTree, visit, type JSONPath } from 'jsonc-parser';
-import type { Annotation, KeptContent, KeptProperties } from '../model/annotation';
+import type { Annotation, AnnotationTarget, KeptContent, KeptProperties } from '../model/annotation';
 import type { Problem } from '../problems';
 import { lineColumn, parseJsonFile, schemaProblems } from '../json';
 import { baseName, CODE_IRI_PREFIX, codeIdFromIri, codeIri, documentIri } from './iri';
@@ -78,13 +78,13 @@ export function compareAnnotations(a: Annotation, b: Annotation): number {
  * External Web Resource), without selectors; an orphan always keeps its quote, so the two never mix.
  */
 export function isWholeDocument(ann: Annotation): boolean {
-  return ann.start === undefined && ann.end === undefined && ann.exact === '' && ann.prefix === '' && ann.suffix === '' && ann.kept?.passage !== true;
+  return ann.target === 'document';
 }
 
 /** A memo on the whole document (a whole-document annotation with no codes). */
 export function createDocumentMemo(spec: { memo: string; creator: string; id?: string; now?: Date }): Annotation {
   const at = timestamp(spec.now);
-  return { id: spec.id ?? newAnnotationId(), creator: spec.creator, created: at, modified: at, codes: [], memo: spec.memo, exact: '', prefix: '', suffix: '' };
+  return { id: spec.id ?? newAnnotationId(), creator: spec.creator, created: at, modified: at, codes: [], memo: spec.memo, target: 'document', exact: '', prefix: '', suffix: '' };
 }
 
 /** Sets a property as JSON.parse does (an own property, also for "__proto__"). */
@@ -554,14 +554,17 @@ function readAnnotation(item: Json, notes: ReadNotes | undefined): Annotation {
   if (item.modified === undefined) keep().noModified = true;
   const created = item.created === undefined ? '' : String(item.created);
 
+  // What it points at: a place; else a passage whose place is lost (it has a quote, or was
+  // written as a passage); else the whole document.
+  const pointsAt: AnnotationTarget =
+    start !== undefined && end !== undefined ? { target: 'passage', start, end } : exact !== '' || prefix !== '' || suffix !== '' || kept?.passage ? { target: 'lost' } : { target: 'document' };
   const ann: Annotation = {
     id: String(item.id),
     creator: creatorName(c),
     created,
     modified: item.modified === undefined ? created : String(item.modified),
     codes,
-    start,
-    end,
+    ...pointsAt,
     exact,
     prefix,
     suffix,
