@@ -12,6 +12,7 @@
 import * as vscode from 'vscode';
 import { createAnnotation, timestamp } from '../core/annotations';
 import { holdsCoding, recoded, withCodes, withMemo, withoutCodes } from '../core/coding/operations';
+import { restoreByQuote } from '../core/coding/restore';
 import { touchesBoundary } from '../core/anchoring/live';
 import type { Annotation } from '../core/model/annotation';
 import { documentPathFor, sidecarPathFor, SIDECAR_SUFFIX } from '../core/sidecar/iri';
@@ -202,7 +203,7 @@ export class CodingManager implements vscode.Disposable {
       if (doc.applyChange(change).length > 0) redraw = true;
     }
     if (e.reason === vscode.TextDocumentChangeReason.Undo || e.reason === vscode.TextDocumentChangeReason.Redo) {
-      this.restoreByQuote(doc);
+      restoreByQuote(doc.document.getText(), doc.segments);
       redraw = true;
     }
     this.undo.textEdited(doc);
@@ -231,31 +232,6 @@ export class CodingManager implements vscode.Disposable {
     this.reportLoad(doc, doc.reanchor(), 'changed on disk');
     this.undo.forget(doc);
     this.changed.fire({ doc, reason: 'load' });
-  }
-
-  /**
-   * After the editor's own undo or redo, a segment whose text came back (deleted, then restored
-   * with Ctrl+Z) is put back where its last saved quote now stands again, close to where it was.
-   */
-  private restoreByQuote(doc: CodedDocument): void {
-    const text = doc.document.getText();
-    for (const s of doc.segments) {
-      const q = s.ann.exact;
-      if (!q) continue;
-      const current = s.start !== undefined ? text.slice(s.start, s.end) : undefined;
-      if (current === q) continue;
-      const around = s.start ?? 0;
-      const from = Math.max(0, around - q.length - 2000);
-      const i = text.indexOf(q, from);
-      if (i !== -1 && (s.start === undefined || Math.abs(i - around) <= 2000 + q.length)) {
-        s.start = i;
-        s.end = i + q.length;
-        if (s.status === 'orphan') {
-          s.status = 'exact';
-          s.reason = undefined;
-        }
-      }
-    }
   }
 
   private async onSave(document: vscode.TextDocument): Promise<void> {

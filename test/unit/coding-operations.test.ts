@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { applyEntry, CodingHistory } from '../../src/core/coding/history';
 import { holdsCoding, recoded, withCodes, withMemo, withoutCodes } from '../../src/core/coding/operations';
+import { restoreByQuote, type RestorableSegment } from '../../src/core/coding/restore';
 import { removeCodeEverywhere } from '../../src/core/codebook/edit';
 import type { Annotation } from '../../src/core/model/annotation';
 import { parseSidecar, serializeSidecar } from '../../src/core/sidecar/format';
@@ -125,5 +126,19 @@ describe('Coding history (undo and redo)', () => {
     assert.equal(h.undo()!.label, '3');
     assert.deepEqual(h.record(e(4)).map((x) => x.label), ['3'], 'the redo entry is dropped by a new action');
     assert.deepEqual(h.entries().map((x) => x.label), ['2', '4']);
+  });
+});
+
+describe('Restoring segments after the editor undoes a deletion', () => {
+  it('puts a deleted segment back where its quote stands again, leaves others alone, and looks only near a segment still placed', () => {
+    const quote = 'the director brokers a deal';
+    const text = `Intro. ${quote}. Other words here.`;
+    const lost = { ann: { exact: quote }, status: 'orphan' as const, reason: 'Its text was deleted.' } as RestorableSegment;
+    const kept = { ann: { exact: 'Intro' }, start: 0, end: 5, status: 'exact' as const } as RestorableSegment;
+    const far = { ann: { exact: 'Other words' }, start: 5000, end: 5011, status: 'exact' as const } as RestorableSegment;
+    restoreByQuote(text, [lost, kept, far]);
+    assert.deepEqual([lost.start, lost.end, lost.status, lost.reason], [text.indexOf(quote), text.indexOf(quote) + quote.length, 'exact', undefined]);
+    assert.deepEqual([kept.start, kept.end], [0, 5]);
+    assert.deepEqual([far.start, far.end], [5000, 5011], 'a quote far from where a placed segment was is not taken');
   });
 });
